@@ -1,0 +1,54 @@
+/** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
+import { describeError, ExitCode } from "@shipgate/core";
+import { processIo, type Command, type Io } from "./io.js";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
+  policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return [
+    "shipgate: one policy from commit to production",
+    "",
+    "Usage: shipgate <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Environment: SHIPGATE=0 skips client hooks, SHIPGATE_SKIP=a,b skips policies, DEBUG=shipgate:* traces git calls.",
+    "Exit codes: 0 pass, 1 blocked by policy, 2 bad usage or config, 3 internal error.",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage());
+    return name === undefined ? ExitCode.Usage : ExitCode.Pass;
+  }
+  if (name === "--version" || name === "-v") {
+    const { createRequire } = await import("node:module");
+    const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
+    io.stdout.write(`${pkg.version}\n`);
+    return ExitCode.Pass;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`shipgate: unknown command "${name}"\n\n${usage()}`);
+    return ExitCode.Usage;
+  }
+  try {
+    const module = await command.load();
+    return await module.default(rest, io);
+  } catch (error) {
+    const { exitCode, message, hint, details } = describeError(error);
+    io.stderr.write(`shipgate: ${message}\n`);
+    for (const detail of details) io.stderr.write(`  ${detail}\n`);
+    if (hint !== undefined) io.stderr.write(`  ${hint}\n`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,48 @@
+/** `shipgate check`: the staged changes, a revision range or the whole history, for CI and for humans. */
+import { buildRangeChange, buildStagedChange, colourEnabled, findConfigFile, formatReport, loadConfig, openRepo, runPolicies, UsageError, type Change } from "@shipgate/core";
+import type { Command } from "../io.js";
+import { parse } from "../args.js";
+
+const USAGE = "shipgate check [--staged | --range A..B | --all] [--format text|json|sarif|junit|github] [--config FILE] [--policy ID]...";
+
+const check: Command = async (argv, io) => {
+  const { values } = parse(
+    argv,
+    {
+      staged: { type: "boolean" },
+      range: { type: "string" },
+      all: { type: "boolean" },
+      format: { type: "string", default: "text" },
+      config: { type: "string" },
+      policy: { type: "string", multiple: true },
+      verbose: { type: "boolean" },
+    },
+    USAGE,
+  );
+  const modes = [values.staged, values.range !== undefined, values.all].filter(Boolean).length;
+  if (modes > 1) throw new UsageError("choose one of --staged, --range and --all", { hint: `Usage: ${USAGE}` });
+  const repo = await openRepo(io.cwd, io.env);
+  const file = values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
+  const { config } = loadConfig(file);
+  let change: Change;
+  if (values.range !== undefined) change = await rangeChange(repo, values.range);
+  else if (values.all) {
+    const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
+    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [] });
+  } else change = await buildStagedChange(repo);
+  if (values.range === undefined && !values.all) change = { ...change, stage: "pre-commit" };
+  const report = await runPolicies(change, config, values.policy ? { only: values.policy } : {});
+  change.objects.close();
+  io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
+  return report.exitCode;
+};
+
+async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string): Promise<Change> {
+  const match = /^(.+?)\.\.(.+)$/.exec(range);
+  if (!match || range.includes("...")) throw new UsageError(`--range expects A..B, got "${range}"`, { hint: "For example: --range origin/main..HEAD" });
+  const resolve = (rev: string) => repo.git.text(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], { hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).` });
+  const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
+  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from] });
+}
+
+export default check;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { createRepo } from "@shipgate/test-utils";
+import { openRepo } from "../git/repo.js";
+import { buildRangeChange, buildStagedChange } from "./build.js";
+
+describe("buildStagedChange", () => {
+  it("reads staged blobs, not the work tree, before the first commit", async () => {
+    const repo = createRepo();
+    repo.write({ "a.txt": "one\ntwo\n" });
+    repo.git("add", "a.txt");
+    repo.write({ "a.txt": "one\ntwo\nunstaged\n" });
+    const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
+    expect(change.files.map((f) => [f.path, f.status, f.addedLines.map((l) => l.text)])).toEqual([["a.txt", "A", ["one", "two"]]]);
+    expect(change.files[0]?.size).toBe(8);
+  });
+
+  it("keeps exact names with spaces, newlines, quotes and unicode, and reports renames and deletions", async () => {
+    const repo = createRepo({ files: { "old name.txt": "same content here\nline two\nline three\n", "gone.txt": "bye\n" } });
+    repo.git("mv", "old name.txt", 'new\nname "q" ü.txt');
+    repo.git("rm", "-q", "gone.txt");
+    repo.write({ "привет $(id).js": "const a = 1;\n" });
+    repo.git("add", "-A");
+    const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
+    const byPath = Object.fromEntries(change.files.map((f) => [f.path, f]));
+    expect(byPath['new\nname "q" ü.txt']?.status).toBe("R");
+    expect(byPath['new\nname "q" ü.txt']?.oldPath).toBe("old name.txt");
+    expect(byPath["gone.txt"]?.status).toBe("D");
+    expect(byPath["привет $(id).js"]?.addedLines).toEqual([{ line: 1, text: "const a = 1;" }]);
+  });
+
+  it("marks binary files, symlinks and submodules", async () => {
+    const repo = createRepo({ files: { "x.txt": "x\n" } });
+    repo.write({ "img.bin": Buffer.from([0, 1, 2, 3, 0, 255]), link: { symlink: "x.txt" } });
+    repo.git("add", "-A");
+    repo.git("update-index", "--add", "--cacheinfo", `160000,${repo.git("rev-parse", "HEAD")},sub`);
+    const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
+    const byPath = Object.fromEntries(change.files.map((f) => [f.path, f]));
+    expect(byPath["img.bin"]?.binary).toBe(true);
+    expect(byPath["link"]?.kind).toBe("symlink");
+    expect(byPath["sub"]?.kind).toBe("submodule");
+    expect(byPath["sub"]?.addedLines).toEqual([]);
+  });
+});
+
+describe("buildRangeChange", () => {
+  it("sees content that exists only in a merge resolution", async () => {
+    const repo = createRepo({ files: { "f.txt": "a\nb\n" } });
+    const base = repo.git("rev-parse", "HEAD");
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("feat: side", { "f.txt": "a\nb\nside\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("feat: main", { "f.txt": "main\na\nb\n" });
+    repo.gitRaw(["merge", "-q", "--no-commit", "side"]);
+    repo.write({ "f.txt": "main\na\nb\nside\nRESOLUTION\n" });
+    repo.git("add", "f.txt");
+    repo.git("commit", "-q", "--no-verify", "-m", "Merge branch 'side'");
+    const merge = repo.git("rev-parse", "HEAD");
+    const change = await buildRangeChange(await openRepo(repo.dir, repo.env), [{ name: "refs/heads/main", oldOid: base, newOid: merge }], {
+      stage: "ci",
+      known: [base],
+    });
+    expect(change.commits).toHaveLength(3);
+    const mergeFiles = change.files.filter((f) => f.commit === merge);
+    expect(mergeFiles.map((f) => f.addedLines)).toEqual([[{ line: 5, text: "RESOLUTION" }]]);
+    expect(change.refs[0]?.forced).toBe(false);
+    expect(change.refs[0]?.commits).toHaveLength(3);
+  });
+
+  it("detects a rewrite and decodes messages with an encoding header", async () => {
+    const repo = createRepo({ files: { "a.txt": "1\n" } });
+    const first = repo.commit("feat: one", { "a.txt": "2\n" });
+    repo.git("reset", "-q", "--hard", "HEAD~1");
+    repo.git("config", "i18n.commitEncoding", "ISO-8859-1");
+    repo.write({ "a.txt": "3\n" });
+    repo.git("add", "a.txt");
+    repo.gitRaw(["commit", "-q", "--no-verify", "-F", "-"], { input: Buffer.from("fix: caf\xe9\n", "latin1") });
+    const second = repo.git("rev-parse", "HEAD");
+    const change = await buildRangeChange(await openRepo(repo.dir, repo.env), [{ name: "refs/heads/main", oldOid: first, newOid: second }], {
+      stage: "ci",
+      known: [first],
+    });
+    expect(change.refs[0]?.forced).toBe(true);
+    expect(change.commits.map((c) => [c.encoding, c.message])).toEqual([["ISO-8859-1", "fix: café\n"]]);
+  });
+
+  it("works in a SHA-256 repository with 64-hex zero ids", async () => {
+    const repo = createRepo({ objectFormat: "sha256", files: { "a.txt": "x\n" } });
+    const head = repo.git("rev-parse", "HEAD");
+    const opened = await openRepo(repo.dir, repo.env);
+    expect(opened.zeroOid).toHaveLength(64);
+    const change = await buildRangeChange(opened, [{ name: "refs/heads/new", oldOid: opened.zeroOid, newOid: head }], { stage: "ci", known: [] });
+    expect(change.refs[0]?.created).toBe(true);
+    expect(change.files.map((f) => f.path)).toEqual(["a.txt"]);
+  });
+});

@@ -1,0 +1,115 @@
+/** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
+import type { Repo } from "../git/repo.js";
+import { ObjectReader } from "../git/cat-file.js";
+import { isZeroOid } from "../git/oid.js";
+import { parseCommitObject } from "./commit-object.js";
+import { fillSizes, readCommitDiffs, readIndexDiff } from "./read-diffs.js";
+import { refKind, type Change, type CommitInfo, type FileChange, type RefUpdate, type Stage } from "./types.js";
+
+function emptyChange(repo: Repo, stage: Stage): Change {
+  return { stage, repo, objects: new ObjectReader(repo.git), refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [] };
+}
+
+async function currentBranch(repo: Repo): Promise<string | null> {
+  const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
+  return ref === null || ref === "" ? null : ref;
+}
+
+/** pre-commit: what the index would commit, read from staged blobs (never the work tree). */
+export async function buildStagedChange(repo: Repo): Promise<Change> {
+  const change = emptyChange(repo, "pre-commit");
+  const [head, branch] = await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
+  change.branch = branch;
+  change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree);
+  await fillSizes(repo.git, change.files);
+  return change;
+}
+
+/** commit-msg: the message being written, plus the branch it goes to. */
+export async function buildMessageChange(repo: Repo, text: string, source: string): Promise<Change> {
+  const change = emptyChange(repo, "commit-msg");
+  change.branch = await currentBranch(repo);
+  change.message = { text, source };
+  return change;
+}
+
+export interface RefUpdateInput {
+  name: string;
+  oldOid: string;
+  newOid: string;
+}
+
+export interface RangeOptions {
+  stage: Stage;
+  /** Revisions whose history is already known to the destination (`--not` these for "new" commits), e.g. ["--all"]. */
+  known: readonly string[];
+  pushOptions?: readonly string[];
+}
+
+/** pre-push, pre-receive and CI: ref updates with their full ranges, and the commits new to the destination. */
+export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateInput[], options: RangeOptions): Promise<Change> {
+  const change = emptyChange(repo, options.stage);
+  change.pushOptions = [...(options.pushOptions ?? [])];
+  change.refs = await mapLimited(updates, 4, (update) => describeUpdate(repo, update, options.known));
+  const tips = updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid);
+  if (tips.length === 0) return change;
+  const listed = await listCommits(repo, [...new Set(tips)], options.known);
+  const newCommits = listed === "" ? [] : listed.split("\n");
+  const [objects, diffs] = await Promise.all([change.objects.readMany(newCommits), readCommitDiffs(repo.git, newCommits)]);
+  change.commits = objects.flatMap((object, i): CommitInfo[] =>
+    object && object.type === "commit" ? [parseCommitObject(newCommits[i] ?? "", object.content)] : [],
+  );
+  const files: FileChange[] = [];
+  for (const oid of newCommits) files.push(...(diffs.get(oid) ?? []));
+  change.files = files;
+  await fillSizes(repo.git, files);
+  return change;
+}
+
+async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonly string[]): Promise<RefUpdate> {
+  const created = isZeroOid(update.oldOid);
+  const deleted = isZeroOid(update.newOid);
+  const base: RefUpdate = {
+    name: update.name,
+    oldOid: update.oldOid,
+    newOid: update.newOid,
+    created,
+    deleted,
+    forced: null,
+    kind: refKind(update.name),
+    commits: [],
+  };
+  if (deleted) return base;
+  if (created) {
+    const listed = await listCommits(repo, [update.newOid], known);
+    return { ...base, commits: listed === "" ? [] : listed.split("\n") };
+  }
+  // One walk answers both questions: commits only in old mean a rewrite; commits only in new are the range.
+  const listed = await repo.git.text(["rev-list", "--reverse", "--topo-order", "--left-right", `${update.oldOid}...${update.newOid}`, "--"], {
+    okCodes: [0],
+  });
+  const lines = listed === "" ? [] : listed.split("\n");
+  return {
+    ...base,
+    forced: lines.some((line) => line.startsWith("<")),
+    commits: lines.filter((line) => line.startsWith(">")).map((line) => line.slice(1)),
+  };
+}
+
+/** Commits reachable from `tips` and not from `known` (oids or pseudo-options such as `--all`), oldest first. */
+async function listCommits(repo: Repo, tips: readonly string[], known: readonly string[]): Promise<string> {
+  return repo.git.text(["rev-list", "--reverse", "--topo-order", "--stdin", "--not", ...known, "--"], { input: tips.join("\n") + "\n" });
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,46 @@
+/** Parses raw commit objects (as `cat-file --batch` returns them): headers, signature presence, encoded messages. */
+import type { CommitInfo, Person } from "./types.js";
+
+export function parseCommitObject(oid: string, raw: Buffer): CommitInfo {
+  const split = raw.indexOf("\n\n");
+  const headerEnd = split === -1 ? raw.length : split;
+  const headers = raw.subarray(0, headerEnd).toString("utf8").split("\n");
+  const body = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2);
+  const parents: string[] = [];
+  let tree = "";
+  let author: Person = { name: "", email: "", date: "" };
+  let committer: Person = author;
+  let encoding: string | null = null;
+  let signed = false;
+  for (const header of headers) {
+    if (header.startsWith(" ")) continue; // continuation of a multi-line header (gpgsig, mergetag)
+    const space = header.indexOf(" ");
+    const key = space === -1 ? header : header.slice(0, space);
+    const value = space === -1 ? "" : header.slice(space + 1);
+    if (key === "tree") tree = value;
+    else if (key === "parent") parents.push(value);
+    else if (key === "author") author = parsePerson(value);
+    else if (key === "committer") committer = parsePerson(value);
+    else if (key === "encoding") encoding = value;
+    else if (key === "gpgsig" || key === "gpgsig-sha256") signed = true;
+  }
+  return { oid, parents, tree, author, committer, message: decodeMessage(body, encoding), encoding, signed };
+}
+
+/** `Name <email> 1700000000 +0100` */
+export function parsePerson(value: string): Person {
+  const open = value.lastIndexOf(" <");
+  const close = value.lastIndexOf(">");
+  if (open === -1 || close < open) return { name: value, email: "", date: "" };
+  return { name: value.slice(0, open), email: value.slice(open + 2, close), date: value.slice(close + 1).trim() };
+}
+
+/** Decodes with the commit's declared encoding; unknown encodings and invalid bytes never throw. */
+export function decodeMessage(body: Buffer, encoding: string | null): string {
+  const label = (encoding ?? "utf-8").trim().toLowerCase();
+  try {
+    return new TextDecoder(label, { fatal: false }).decode(body);
+  } catch {
+    return new TextDecoder("utf-8", { fatal: false }).decode(body);
+  }
+}

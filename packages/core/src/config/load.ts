@@ -1,0 +1,150 @@
+/** Loads `.shipgate.yml`: YAML as data only, `extends:` presets resolved, every file validated with precise paths. */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as v from "valibot";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import { ConfigSchema, type Config, type ConfigInput } from "./schema.js";
+import { messages } from "../messages.js";
+
+export const CONFIG_FILES = [".shipgate.yml", ".shipgate.yaml"];
+
+export interface LoadedConfig {
+  config: Config;
+  /** Files read, the config first then its presets (for reports and cache keys). */
+  files: string[];
+}
+
+/** Where preset names resolve: the packaged copy, then the monorepo's top-level `presets/`. */
+export function presetDirs(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [resolve(here, "../../presets"), resolve(here, "../../../../presets"), resolve(here, "../presets")];
+}
+
+export function findConfigFile(dir: string): string | null {
+  for (const name of CONFIG_FILES) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Loads a config file, or the `recommended` preset when `file` is null. */
+export function loadConfig(file: string | null): LoadedConfig {
+  const files: string[] = [];
+  const merged = file === null ? resolvePreset("recommended", [], files) : readLayer(file, [], files);
+  const result = v.safeParse(ConfigSchema, merged);
+  if (!result.success) throw invalid(file ?? "recommended preset", result.issues);
+  return { config: result.output, files };
+}
+
+/** Parses YAML text as a config layer (validated, extends not resolved); used for pushed content on the server. */
+export function parseConfigText(text: string, source: string): ConfigInput {
+  const data = parseYaml(text, source);
+  const result = v.safeParse(ConfigSchema, data);
+  if (!result.success) throw invalid(source, result.issues);
+  return data;
+}
+
+/** Merges layers left to right: objects deeply, everything else replaced. */
+export function mergeLayers(...layers: unknown[]): Record<string, unknown> {
+  let out: Record<string, unknown> = {};
+  for (const layer of layers) out = deepMerge(out, layer) as Record<string, unknown>;
+  return out;
+}
+
+function readLayer(file: string, chain: string[], files: string[]): Record<string, unknown> {
+  const path = resolve(file);
+  if (chain.includes(path))
+    throw new ConfigError(messages.configCycle([...chain, path]), { hint: "Remove one of the `extends:` entries that form the cycle." });
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, { hint: "Check that the file exists and is readable." });
+  }
+  files.push(path);
+  const data = parseYaml(text, path);
+  const checked = v.safeParse(ConfigSchema, data);
+  if (!checked.success) throw invalid(path, checked.issues);
+  const parents = data["extends"] === undefined ? [] : Array.isArray(data["extends"]) ? (data["extends"] as string[]) : [data["extends"] as string];
+  const base = parents.map((name) => resolveExtends(name, path, [...chain, path], files));
+  const own = { ...data };
+  delete own["extends"];
+  return mergeLayers(...base, own);
+}
+
+function resolveExtends(name: string, from: string, chain: string[], files: string[]): Record<string, unknown> {
+  if (name.startsWith(".") || isAbsolute(name)) return readLayer(isAbsolute(name) ? name : resolve(dirname(from), name), chain, files);
+  return resolvePreset(name, chain, files);
+}
+
+function resolvePreset(name: string, chain: string[], files: string[]): Record<string, unknown> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError(messages.unknownPreset(name, availablePresets()), { hint: messages.presetHint });
+  for (const dir of presetDirs()) {
+    const candidate = join(dir, `${name}.yml`);
+    if (existsSync(candidate)) return readLayer(candidate, chain, files);
+  }
+  throw new ConfigError(messages.unknownPreset(name, availablePresets()), { hint: messages.presetHint });
+}
+
+function availablePresets(): string[] {
+  return ["recommended", "strict"];
+}
+
+function parseYaml(text: string, source: string): Record<string, unknown> {
+  const doc = parseDocument(text, { schema: "core", merge: false, uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    throw new ConfigError(`${where}: invalid YAML: ${problem.message.split("\n")[0] ?? ""}`, { hint: messages.yamlHint });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 50 });
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new ConfigError(`${source}: expected a mapping of settings at the top level`, { hint: messages.yamlHint });
+  return normalizeShorthands(data as Record<string, unknown>);
+}
+
+/** `policies: { secrets: off }` is shorthand for `{ severity: off }`. */
+function normalizeShorthands(data: Record<string, unknown>): Record<string, unknown> {
+  const policies = data["policies"];
+  if (policies === null || typeof policies !== "object" || Array.isArray(policies)) return data;
+  const normalized: Record<string, unknown> = {};
+  for (const [id, entry] of Object.entries(policies as Record<string, unknown>)) {
+    normalized[id] = typeof entry === "string" || entry === null ? { severity: entry ?? "error" } : entry;
+  }
+  return { ...data, policies: normalized };
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** `policies.secrets.allow[2]: expected string` for every issue. */
+export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+  return issues.map((issue) => {
+    let path = "";
+    for (const item of issue.path ?? []) {
+      const key = (item as { key: unknown }).key;
+      path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
+    }
+    const unknownKey = issue.kind === "schema" && issue.type === "strict_object" && issue.expected === "never";
+    const message = unknownKey ? "unknown key (check the spelling, or see schema.json for the keys this accepts)" : issue.message.replace(/^Invalid \w+: /, "");
+    return `${path === "" ? "(top level)" : path}: ${message}`;
+  });
+}
+
+function invalid(source: string, issues: readonly v.BaseIssue<unknown>[]): ConfigError {
+  const lines = formatIssues(issues);
+  return new ConfigError(`${source} is not a valid shipgate config: ${lines[0] ?? "invalid"}`, { issues: lines, hint: messages.configHint });
+}

@@ -1,0 +1,27 @@
+/** A tiny `DEBUG=shipgate:*` trace with timings, written to stderr. */
+
+export type DebugFn = ((message: string) => void) & { enabled: boolean };
+
+const pattern = process.env["DEBUG"] ?? "";
+
+function enabledFor(namespace: string): boolean {
+  return pattern.split(/[\s,]+/).some((p) => {
+    if (p === "") return false;
+    if (p === "*" || p === namespace) return true;
+    return p.endsWith("*") && namespace.startsWith(p.slice(0, -1));
+  });
+}
+
+let last = performance.now();
+
+export function createDebug(namespace: string): DebugFn {
+  const enabled = enabledFor(namespace);
+  const fn = ((message: string) => {
+    if (!enabled) return;
+    const now = performance.now();
+    process.stderr.write(`${namespace} ${message} +${(now - last).toFixed(1)}ms\n`);
+    last = now;
+  }) as DebugFn;
+  fn.enabled = enabled;
+  return fn;
+}

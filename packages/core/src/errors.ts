@@ -1,0 +1,86 @@
+/** Typed errors thrown deep in shipgate and turned into an exit code and one sentence at the entry point. */
+
+/** Exit codes are part of the tested contract. */
+export const ExitCode = {
+  Pass: 0,
+  Blocked: 1,
+  Usage: 2,
+  Internal: 3,
+  DeployRolledBack: 4,
+  DeployFrozen: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export abstract class ShipgateError extends Error {
+  abstract readonly exitCode: ExitCode;
+  /** One sentence that tells the user what to do about it. */
+  readonly hint: string | undefined;
+  constructor(message: string, options?: { hint?: string | undefined; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** The configuration file or a preset is invalid. */
+export class ConfigError extends ShipgateError {
+  readonly exitCode = ExitCode.Usage;
+  readonly issues: readonly string[];
+  constructor(message: string, options?: { hint?: string; issues?: readonly string[]; cause?: unknown }) {
+    super(message, options);
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/** The command line was used wrongly. */
+export class UsageError extends ShipgateError {
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** A git command failed. */
+export class GitError extends ShipgateError {
+  readonly exitCode = ExitCode.Internal;
+  readonly args: readonly string[];
+  readonly stderr: string;
+  readonly code: number | null;
+  constructor(args: readonly string[], code: number | null, stderr: string, hint?: string) {
+    super(
+      `git ${args
+        .filter((a) => !a.startsWith("-c"))
+        .slice(0, 3)
+        .join(" ")} failed (exit ${code ?? "signal"}): ${firstLine(stderr)}`,
+      { hint },
+    );
+    this.args = args;
+    this.stderr = stderr;
+    this.code = code;
+  }
+}
+
+/** Something that should never happen: a bug in shipgate or its environment. */
+export class InternalError extends ShipgateError {
+  readonly exitCode = ExitCode.Internal;
+}
+
+/** Policies refused the change; the findings were already reported. */
+export class PolicyViolation extends ShipgateError {
+  readonly exitCode = ExitCode.Blocked;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 0 ? line : "(no message)";
+}
+
+/** Maps any thrown value to an exit code and a user-facing sentence. */
+export function describeError(error: unknown): { exitCode: ExitCode; message: string; hint: string | undefined; details: readonly string[] } {
+  if (error instanceof ConfigError) return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: error.issues };
+  if (error instanceof ShipgateError) return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: [] };
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    exitCode: ExitCode.Internal,
+    message: `internal error: ${message}`,
+    hint: "This is a bug in shipgate; rerun with DEBUG=shipgate:* and report the output.",
+    details: error instanceof Error && error.stack !== undefined ? [error.stack] : [],
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Streaming parser for `git diff-tree --stdin -z --raw -p -U0 [--cc] [--root]` and `git diff --cached -z --raw -p -U0`.
+ * Raw entries (NUL-separated, exact paths) are the authoritative file list; the patch that follows gives added lines,
+ * matched to files by the `+++ b/<path>` header, so type changes split into two patches and quoted names are handled.
+ */
+import { fileKind, type AddedLine, type FileChange } from "../change/types.js";
+
+export interface ParsedCommitDiff {
+  /** The commit id, or null for a diff without a commit header (index against HEAD). */
+  commit: string | null;
+  files: FileChange[];
+}
+
+const HEX_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** Incremental tokenizer: feed chunks, get one callback per commit once its diff is complete. */
+export class DiffStreamParser {
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  private current: { commit: string | null; raws: RawEntry[]; patch: string } | null = null;
+  private rawQueue: string[] = [];
+
+  constructor(
+    private readonly onCommit: (diff: ParsedCommitDiff) => void,
+    private readonly withCommitHeaders: boolean,
+  ) {
+    if (!withCommitHeaders) this.current = { commit: null, raws: [], patch: "" };
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let nul = chunk.indexOf(0, start); nul !== -1; nul = chunk.indexOf(0, start)) {
+      let token = chunk.subarray(start, nul);
+      if (this.pendingLength > 0) {
+        this.pending.push(token);
+        token = Buffer.concat(this.pending, this.pendingLength + token.length);
+        this.pending = [];
+        this.pendingLength = 0;
+      }
+      this.token(token);
+      start = nul + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      this.pending.push(Buffer.from(rest));
+      this.pendingLength += rest.length;
+    }
+  }
+
+  end(): void {
+    if (this.pendingLength > 0) {
+      const tail = Buffer.concat(this.pending, this.pendingLength);
+      this.pending = [];
+      this.pendingLength = 0;
+      this.tail(tail);
+    }
+    this.flush();
+  }
+
+  private token(token: Buffer): void {
+    // Inside a raw entry: the meta line is followed by one path (two for renames and copies).
+    if (this.rawQueue.length > 0) {
+      const meta = this.rawQueue[0] ?? "";
+      const needed = /[RC]\d*$/.test(meta) ? 2 : 1;
+      this.rawPaths.push(token);
+      if (this.rawPaths.length === needed) {
+        this.current?.raws.push(makeRawEntry(meta, this.rawPaths));
+        this.rawQueue = [];
+        this.rawPaths = [];
+      }
+      return;
+    }
+    if (token.length > 0 && token[0] === 0x3a /* ':' */) {
+      this.rawQueue = [token.toString("latin1")];
+      return;
+    }
+    if (token.length === 0) return; // separator between raw entries and the patch
+    this.tail(token);
+  }
+
+  private rawPaths: Buffer[] = [];
+
+  /** A token that is a commit header, a patch, or a patch glued to the next commit header. */
+  private tail(token: Buffer): void {
+    const text = token.toString("utf8");
+    if (this.withCommitHeaders) {
+      const lastNewline = text.lastIndexOf("\n");
+      const maybeOid = text.slice(lastNewline + 1);
+      if (HEX_OID.test(maybeOid)) {
+        if (lastNewline >= 0 && this.current) this.current.patch += text.slice(0, lastNewline + 1);
+        this.flush();
+        this.current = { commit: maybeOid, raws: [], patch: "" };
+        return;
+      }
+    }
+    if (this.current) this.current.patch += text;
+  }
+
+  private flush(): void {
+    const current = this.current;
+    if (!current) return;
+    if (this.withCommitHeaders) this.current = null;
+    else this.current = { commit: null, raws: [], patch: "" };
+    if (current.commit === null && current.raws.length === 0) return;
+    const patches = parsePatch(current.patch);
+    const files = current.raws.map((raw): FileChange => {
+      const patch = patches.get(raw.path);
+      return {
+        path: raw.path,
+        pathBytes: raw.pathBytes,
+        oldPath: raw.oldPath,
+        status: raw.status,
+        mode: raw.mode,
+        oid: raw.oid,
+        kind: fileKind(raw.mode),
+        binary: patch?.binary ?? false,
+        addedLines: raw.mode === "160000" ? [] : (patch?.added ?? []),
+        size: null,
+        commit: current.commit,
+      };
+    });
+    this.onCommit({ commit: current.commit, files });
+  }
+}
+
+interface RawEntry {
+  path: string;
+  pathBytes: Buffer;
+  oldPath: string | null;
+  status: string;
+  mode: string;
+  oid: string;
+}
+
+/** `:old new oldoid newoid S` or, for combined diffs, `::m1 m2 m3 o1 o2 o3 SS`. */
+function makeRawEntry(meta: string, paths: Buffer[]): RawEntry {
+  const colons = /^:+/.exec(meta)?.[0].length ?? 1;
+  const fields = meta.slice(colons).split(" ");
+  const parents = colons;
+  const mode = fields[parents] ?? "";
+  const oid = fields[parents * 2 + 1] ?? "";
+  const statusField = fields[parents * 2 + 2] ?? "M";
+  const status = colons > 1 ? (statusField.includes("A") ? "A" : statusField.includes("D") && !/[AM]/.test(statusField) ? "D" : "M") : (statusField[0] ?? "M");
+  const last = paths[paths.length - 1] ?? Buffer.alloc(0);
+  return {
+    path: last.toString("utf8"),
+    pathBytes: Buffer.from(last),
+    oldPath: paths.length > 1 ? (paths[0]?.toString("utf8") ?? null) : null,
+    status,
+    mode,
+    oid,
+  };
+}
+
+interface FilePatch {
+  added: AddedLine[];
+  binary: boolean;
+}
+
+/** Added lines per destination path from a -U0 patch (plain or combined). */
+export function parsePatch(patch: string): Map<string, FilePatch> {
+  const result = new Map<string, FilePatch>();
+  if (patch.length === 0) return result;
+  let section: { path: string | null; headerPath: string | null; renameTo: string | null; binary: boolean; added: AddedLine[] } | null = null;
+  let inHunk = false;
+  let columns = 1;
+  let newLine = 0;
+  const close = () => {
+    if (!section) return;
+    const path = section.path ?? section.renameTo ?? section.headerPath;
+    if (path !== null) {
+      const existing = result.get(path);
+      if (existing) {
+        existing.added.push(...section.added);
+        existing.binary ||= section.binary;
+      } else result.set(path, { added: section.added, binary: section.binary });
+    }
+    section = null;
+  };
+  let start = 0;
+  const length = patch.length;
+  while (start < length) {
+    let end = patch.indexOf("\n", start);
+    if (end === -1) end = length;
+    const line = patch.slice(start, end);
+    start = end + 1;
+    const first = line.charCodeAt(0);
+    if (first === 100 /* d */ && (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined "))) {
+      close();
+      section = { path: null, headerPath: headerPath(line), renameTo: null, binary: false, added: [] };
+      inHunk = false;
+      continue;
+    }
+    if (!section) continue;
+    if (first === 64 /* @ */ && line.startsWith("@@")) {
+      inHunk = true;
+      const ats = /^@+/.exec(line)?.[0].length ?? 2;
+      columns = ats - 1;
+      const ranges = line.slice(ats).trim().split(" ");
+      const plus = ranges.find((r) => r.startsWith("+")) ?? "+0";
+      newLine = Number.parseInt(plus.slice(1).split(",")[0] ?? "0", 10);
+      continue;
+    }
+    if (!inHunk) {
+      if (line.startsWith("+++ ")) {
+        // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
+        const target = line.slice(4).replace(/\t$/, "");
+        section.path = target === "/dev/null" ? null : stripPrefix(unquoteC(target), "b/");
+        if (target === "/dev/null") section.headerPath = null;
+      } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
+        section.renameTo = unquoteC(line.slice(line.indexOf(" to ") + 4));
+      } else if (line.startsWith("Binary files ")) {
+        section.binary = true;
+      } else if (line.startsWith("deleted file mode")) {
+        section.headerPath = null;
+      }
+      continue;
+    }
+    if (columns === 1) {
+      if (first === 43 /* + */) section.added.push({ line: newLine++, text: line.slice(1) });
+      else if (first === 32 /* space */) newLine++;
+      continue;
+    }
+    const prefix = line.slice(0, columns);
+    if (!prefix.includes("-")) {
+      if (/^\++$/.test(prefix)) section.added.push({ line: newLine, text: line.slice(columns) });
+      newLine++;
+    }
+  }
+  close();
+  return result;
+}
+
+/** The destination path named in a `diff --git a/X b/X` or `diff --cc X` header, when it can be read unambiguously. */
+function headerPath(line: string): string | null {
+  if (line.startsWith("diff --cc ")) return unquoteC(line.slice(10));
+  if (line.startsWith("diff --combined ")) return unquoteC(line.slice(16));
+  const rest = line.slice(11);
+  if (rest.startsWith('"')) {
+    const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*"|b\/.*)$/.exec(rest);
+    return match?.[2] ? stripPrefix(unquoteC(match[2]), "b/") : null;
+  }
+  if ((rest.length - 1) % 2 === 0 && rest.length > 5) {
+    const half = (rest.length - 1) / 2;
+    const a = rest.slice(0, half);
+    const b = rest.slice(half + 1);
+    if (a.startsWith("a/") && b.startsWith("b/") && a.slice(2) === b.slice(2)) return b.slice(2);
+  }
+  const quotedB = / ("b\/(?:[^"\\]|\\.)*")$/.exec(rest);
+  return quotedB?.[1] ? stripPrefix(unquoteC(quotedB[1]), "b/") : null;
+}
+
+function stripPrefix(value: string, prefix: string): string {
+  return value.startsWith(prefix) ? value.slice(prefix.length) : value;
+}
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+
+/** Undoes git's C-style quoting of a path (`"a\\nb\\303\\244"`); unquoted input is returned as is. */
+export function unquoteC(value: string): string {
+  if (!value.startsWith('"') || !value.endsWith('"') || value.length < 2) return value;
+  const bytes: number[] = [];
+  const body = value.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const ch = String.fromCodePoint(body.codePointAt(i) ?? 0);
+    if (ch !== "\\") {
+      for (const byte of Buffer.from(ch, "utf8")) bytes.push(byte);
+      i += ch.length - 1;
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}

@@ -1,0 +1,127 @@
+/** The one way shipgate runs git: argument arrays, a scrubbed environment, a debug trace with timings. */
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { GitError } from "../errors.js";
+import { createDebug } from "../debug.js";
+
+const debug = createDebug("shipgate:git");
+
+/** Variables a nested git call may inherit: the index of `commit -a`/pathspec commits and push quarantine. */
+const KEPT_GIT_VARS = new Set([
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_QUARANTINE_PATH",
+  "GIT_EXEC_PATH",
+  "GIT_SSH",
+  "GIT_SSH_COMMAND",
+  "GIT_ASKPASS",
+  "GIT_TERMINAL_PROMPT",
+  "GIT_CONFIG_NOSYSTEM",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_CONFIG_SYSTEM",
+]);
+
+/** Drops GIT_* variables a hook inherits (GIT_DIR, GIT_WORK_TREE, GIT_PREFIX, ...) except the ones nested calls need. */
+export function scrubGitEnv(env: NodeJS.ProcessEnv, keep: ReadonlySet<string> = KEPT_GIT_VARS): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (key.startsWith("GIT_") && !keep.has(key)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+export interface GitRunOptions {
+  /** Bytes written to git's stdin. */
+  input?: string | Buffer;
+  /** Exit codes that are not failures (default: only 0). */
+  okCodes?: readonly number[];
+  /** Extra environment for this call only. */
+  env?: Record<string, string | undefined>;
+  /** A sentence that tells the user what to check when this call fails. */
+  hint?: string;
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+export type GitChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** Runs git in one directory with one environment; every call goes through here. */
+export class Git {
+  /** Fixed flags before every subcommand: no pager, no colour, no quoted paths, no submodule recursion. */
+  static readonly baseArgs = ["-c", "core.quotePath=false", "-c", "color.ui=false", "-c", "submodule.recurse=false", "--no-pager"];
+
+  constructor(
+    readonly cwd: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** A runner for the same repository whose calls also carry `extra` environment. */
+  withEnv(extra: Record<string, string | undefined>): Git {
+    const env = { ...this.env };
+    for (const [key, value] of Object.entries(extra)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+    return new Git(this.cwd, env);
+  }
+
+  spawn(args: readonly string[], options: { env?: Record<string, string | undefined> } = {}): GitChild {
+    const env = options.env ? this.withEnv(options.env).env : this.env;
+    return spawn("git", [...Git.baseArgs, ...args], { cwd: this.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  }
+
+  async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
+    const started = performance.now();
+    const child = this.spawn(args, options.env ? { env: options.env } : {});
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdin.on("error", () => undefined); // git may exit before reading all input
+    child.stdin.end(options.input ?? "");
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", (error) => reject(new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.")));
+      child.on("close", (exitCode) => resolve(exitCode));
+    });
+    const stderr = Buffer.concat(err).toString("utf8");
+    if (debug.enabled) debug(`git ${args.join(" ")} -> ${code} (${(performance.now() - started).toFixed(1)}ms)`);
+    const ok = options.okCodes ?? [0];
+    if (code === null || !ok.includes(code)) throw new GitError(args, code, stderr, options.hint);
+    return { stdout: Buffer.concat(out), stderr, code };
+  }
+
+  /** stdout as UTF-8 with the trailing newline removed. */
+  async text(args: readonly string[], options: GitRunOptions = {}): Promise<string> {
+    const { stdout } = await this.run(args, options);
+    return stdout.toString("utf8").replace(/\n$/, "");
+  }
+
+  /** Like `run` but reports a failing exit code as `null` instead of throwing (for probes like `rev-parse --verify`). */
+  async probe(args: readonly string[], options: GitRunOptions = {}): Promise<string | null> {
+    try {
+      return await this.text(args, options);
+    } catch (error) {
+      if (error instanceof GitError && error.code !== null) return null;
+      throw error;
+    }
+  }
+}
+
+/** Splits NUL-terminated output into byte strings (the last, empty, piece dropped). */
+export function splitZ(buffer: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = buffer.indexOf(0, start); i !== -1; i = buffer.indexOf(0, start)) {
+    parts.push(buffer.subarray(start, i));
+    start = i + 1;
+  }
+  if (start < buffer.length) parts.push(buffer.subarray(start));
+  return parts;
+}

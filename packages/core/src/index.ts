@@ -1,0 +1,36 @@
+/** @shipgate/core: config, git access, the change model, policies, runner, reporters, errors. */
+export * from "./errors.js";
+export { messages } from "./messages.js";
+export { createDebug, type DebugFn } from "./debug.js";
+export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitChild } from "./git/runner.js";
+export { openRepo, type Repo } from "./git/repo.js";
+export { ObjectReader, objectSizes, type GitObject } from "./git/cat-file.js";
+export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
+export { DiffStreamParser, parsePatch, unquoteC } from "./git/diff-parse.js";
+export * from "./change/types.js";
+export { buildStagedChange, buildMessageChange, buildRangeChange, type RefUpdateInput, type RangeOptions } from "./change/build.js";
+export { parseCommitObject, decodeMessage } from "./change/commit-object.js";
+export { readCommitDiffs, readIndexDiff, fillSizes, DIFF_FLAGS } from "./change/read-diffs.js";
+export { ConfigSchema, ServerSection, SEVERITIES, type Config, type ConfigInput, type PolicyEntry } from "./config/schema.js";
+export { loadConfig, findConfigFile, parseConfigText, mergeLayers, formatIssues, presetDirs, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
+export {
+  definePolicy,
+  type Policy,
+  type AnyPolicy,
+  type PolicyContext,
+  type PolicyResult,
+  type Issue,
+  type Finding,
+  type Fix,
+  type Severity,
+  type OptionsSchema,
+} from "./policies/policy.js";
+export { POLICIES, findPolicy } from "./policies/index.js";
+export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
+export { runPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
+export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";
+export { colourEnabled, createStyle, type Style } from "./report/style.js";
+export { formatLocation, printable } from "./report/location.js";
+export { compileGlobs, firstMatch } from "./glob.js";
+export { parseSize, formatSize } from "./size.js";
+export { safeRegExp } from "./regex.js";

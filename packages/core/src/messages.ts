@@ -1,0 +1,17 @@
+/** Every user-facing sentence of the core in one place: what happened, how to fix it, where to read more. */
+
+const DOCS = "https://github.com/shipgate/shipgate#readme";
+
+export const messages = {
+  docs: DOCS,
+  configHint: "Fix the listed keys in your config; schema.json (packages/core/schema.json) lists every key and type.",
+  yamlHint: "Config files are plain YAML data: a mapping with `extends` and `policies` at the top level.",
+  presetHint: "Use one of the built-in presets (recommended, strict) or a relative path such as ./ci/shipgate.yml.",
+  configCycle: (chain: readonly string[]) => `config files extend each other in a cycle: ${chain.join(" -> ")}`,
+  unknownPreset: (name: string, available: readonly string[]) => `unknown preset "${name}" (available: ${available.join(", ")})`,
+  skippedAll: "shipgate: SHIPGATE=0 is set, skipping all client hooks.",
+  skippedPolicies: (ids: readonly string[]) => `shipgate: SHIPGATE_SKIP skips ${ids.join(", ")}.`,
+  unknownSkip: (id: string, known: readonly string[]) => `SHIPGATE_SKIP names an unknown policy "${id}" (known: ${known.join(", ")})`,
+  policyCrashed: (id: string, error: string) => `policy ${id} failed to run: ${error}`,
+  policyCrashedFix: "This is an internal error; rerun with DEBUG=shipgate:* and report it, or set the policy's severity to off meanwhile.",
+} as const;

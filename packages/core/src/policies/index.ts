@@ -1,0 +1,12 @@
+/** The registry of built-in policies, in the order they run and report. */
+import type { AnyPolicy } from "./policy.js";
+import commitMessage from "./commit-message.js";
+import branchName from "./branch-name.js";
+import fileSize from "./file-size.js";
+import forbiddenPaths from "./forbidden-paths.js";
+
+export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, fileSize];
+
+export function findPolicy(id: string): AnyPolicy | undefined {
+  return POLICIES.find((policy) => policy.id === id);
+}

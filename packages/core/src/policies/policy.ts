@@ -1,0 +1,72 @@
+/** The contract every policy implements: a named check, its options schema, a pure function of the Change. */
+import type * as v from "valibot";
+import type { Change, FileChange, Stage } from "../change/types.js";
+
+export type Severity = "error" | "warn";
+
+/** What a policy reports; the runner stamps the policy id and the configured severity. */
+export interface Issue {
+  /** What is wrong, in one sentence. */
+  message: string;
+  /** How to fix it, in one sentence. */
+  fix?: string;
+  ref?: string;
+  commit?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  /** Overrides the configured severity for this issue only (e.g. a warning about a stale suppression). */
+  severity?: Severity;
+}
+
+export interface Finding extends Issue {
+  policy: string;
+  severity: Severity;
+}
+
+/** A fixed version of a staged file, produced by a fixer policy at pre-commit. */
+export interface Fix {
+  path: string;
+  content: Buffer;
+}
+
+export interface PolicyContext<O> {
+  change: Change;
+  options: O;
+  /** Absolute directory of the work tree or, for bare repositories, the git dir. */
+  cwd: string;
+  /** Current content of a file version: a fixer's output when one ran earlier in this run, else the blob. */
+  read(file: FileChange): Promise<Buffer>;
+  /** Whether fixers may rewrite content (pre-commit with fixing on). */
+  fixing: boolean;
+}
+
+export interface PolicyResult {
+  issues: Issue[];
+  fixes?: Fix[];
+}
+
+/** Options are a strict object so unknown keys are typos, reported with their path. */
+export type OptionsSchema = v.StrictObjectSchema<v.ObjectEntries, undefined>;
+
+export interface Policy<S extends OptionsSchema = OptionsSchema, O = v.InferOutput<S>> {
+  id: string;
+  /** One line for `shipgate policies` and reports. */
+  summary: string;
+  /** The stages where it runs unless the config narrows them. */
+  stages: readonly Stage[];
+  /** Options schema with defaults; the config schema and the JSON Schema are assembled from these. */
+  options: S;
+  /** Fixers run one after another, before the checks, so each sees the previous one's output. */
+  fixer?: boolean;
+  check(context: PolicyContext<O>): Promise<PolicyResult> | PolicyResult;
+}
+
+/** Keeps a policy's option type tied to its schema. */
+export function definePolicy<S extends OptionsSchema>(policy: Policy<S>): Policy<S> {
+  return policy;
+}
+
+/** A policy with its option type erased, as the registry holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry is heterogeneous; each policy validates its own options
+export type AnyPolicy = Policy<OptionsSchema, any>;

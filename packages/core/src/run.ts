@@ -1,0 +1,115 @@
+/** Runs the configured policies over a Change: fixers in order, then checks in parallel; returns a Report. */
+import type { Change, FileChange } from "./change/types.js";
+import type { Config } from "./config/schema.js";
+import { POLICIES } from "./policies/index.js";
+import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
+import { ExitCode } from "./errors.js";
+import { messages } from "./messages.js";
+import { createDebug } from "./debug.js";
+
+const debug = createDebug("shipgate:run");
+
+export type RunStatus = "pass" | "fail" | "warn" | "skipped";
+
+export interface PolicyRun {
+  id: string;
+  status: RunStatus;
+  durationMs: number;
+  findings: Finding[];
+  /** Why it did not run (off, other stage, skipped by SHIPGATE_SKIP). */
+  reason?: string;
+}
+
+export interface Report {
+  stage: Change["stage"];
+  runs: PolicyRun[];
+  findings: Finding[];
+  /** Fixed file contents (pre-commit with fixers on), in the order they were produced, latest per path. */
+  fixes: Fix[];
+  exitCode: ExitCode;
+  durationMs: number;
+  /** How many commits and files were checked, for the summary line. */
+  checked: { commits: number; files: number; refs: number };
+}
+
+export interface RunOptions {
+  /** Policy ids to skip (SHIPGATE_SKIP), announced in the report. */
+  skip?: readonly string[];
+  /** Let fixer policies rewrite staged content. */
+  fixing?: boolean;
+  /** Only these policies (e.g. `shipgate check --policy secrets`). */
+  only?: readonly string[];
+  /** Policies beyond the built-in registry (packages such as migrations add theirs). */
+  extra?: readonly AnyPolicy[];
+  /** Treat a crashing policy as a pass (fail-open) instead of an error finding. */
+  failOpen?: boolean;
+}
+
+export async function runPolicies(change: Change, config: Config, options: RunOptions = {}): Promise<Report> {
+  const started = performance.now();
+  const overlay = new Map<string, Buffer>();
+  const read = async (file: FileChange): Promise<Buffer> => {
+    const fixed = overlay.get(file.path);
+    if (fixed) return fixed;
+    const object = await change.objects.read(file.oid);
+    return object?.content ?? Buffer.alloc(0);
+  };
+  const cwd = change.repo.topLevel ?? change.repo.gitDir;
+  const fixing = options.fixing ?? false;
+  const policies = [...POLICIES, ...(options.extra ?? [])];
+  const planned = policies.map((policy) => plan(policy, change, config, options));
+  const runOne = async (item: Planned): Promise<PolicyRun> => {
+    if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
+    const t0 = performance.now();
+    let findings: Finding[];
+    try {
+      const result = await item.policy.check({ change, options: item.options, cwd, read, fixing });
+      findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
+      for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      debug(`${item.policy.id} crashed: ${error instanceof Error ? (error.stack ?? text) : text}`);
+      findings = options.failOpen
+        ? []
+        : [{ policy: item.policy.id, severity: "error", message: messages.policyCrashed(item.policy.id, text), fix: messages.policyCrashedFix }];
+    }
+    const durationMs = performance.now() - t0;
+    const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
+    return { id: item.policy.id, status, durationMs, findings };
+  };
+  const runs = new Map<string, PolicyRun>();
+  for (const item of planned.filter((p) => p.policy.fixer === true && !p.skip)) runs.set(item.policy.id, await runOne(item));
+  const rest = await Promise.all(planned.filter((p) => !runs.has(p.policy.id)).map(runOne));
+  for (const run of rest) runs.set(run.id, run);
+  const ordered = planned.map((p) => runs.get(p.policy.id)).filter((r): r is PolicyRun => r !== undefined);
+  const findings = ordered.flatMap((run) => run.findings);
+  return {
+    stage: change.stage,
+    runs: ordered,
+    findings,
+    fixes: [...overlay].map(([path, content]) => ({ path, content })),
+    exitCode: findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass,
+    durationMs: performance.now() - started,
+    checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
+  };
+}
+
+interface Planned {
+  policy: AnyPolicy;
+  severity: Severity;
+  options: Record<string, unknown>;
+  skip: string | null;
+}
+
+function plan(policy: AnyPolicy, change: Change, config: Config, options: RunOptions): Planned {
+  const entry = (config.policies as Record<string, Record<string, unknown> | undefined>)[policy.id];
+  const { severity = "off", stages, ...rest } = entry ?? {};
+  const level: Severity = severity === "warn" ? "warn" : "error";
+  const base = { policy, severity: level, options: rest };
+  if (entry === undefined || severity === "off") return { ...base, skip: "off" };
+  if (options.only && !options.only.includes(policy.id)) return { ...base, skip: "not selected" };
+  if (options.skip?.includes(policy.id)) return { ...base, skip: "SHIPGATE_SKIP" };
+  const active = (stages as readonly string[] | undefined) ?? policy.stages;
+  if (!active.includes(change.stage)) return { ...base, skip: `not run at ${change.stage}` };
+  return { ...base, skip: null };
+}

@@ -1,0 +1,138 @@
+/** Real temporary git repositories for tests: built from an object of files, cleaned up after each test. */
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { onTestFinished } from "vitest";
+
+/** A file tree: path -> content (string or bytes); `{ symlink: target }` makes a link. */
+export type FileTree = Record<string, string | Buffer | { symlink: string }>;
+
+/** An environment with no user or system git config, fixed identities and dates, no signing, no gc. */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("GIT_") && key !== "SHIPGATE" && key !== "SHIPGATE_SKIP") env[key] = value;
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_AUTHOR_NAME: "Test Author",
+    GIT_AUTHOR_EMAIL: "author@example.com",
+    GIT_COMMITTER_NAME: "Test Committer",
+    GIT_COMMITTER_EMAIL: "committer@example.com",
+    GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+    GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
+    NO_COLOR: "1",
+    ...extra,
+  };
+}
+
+/** A fresh temporary directory removed when the test finishes. */
+export function tempDir(prefix = "shipgate-test-"): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  try {
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  } catch {
+    // outside a test (benchmarks): the caller cleans up
+  }
+  return dir;
+}
+
+export function writeTree(dir: string, files: FileTree): void {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    rmSync(full, { force: true });
+    if (typeof content === "object" && !Buffer.isBuffer(content)) symlinkSync(content.symlink, full);
+    else writeFileSync(full, content);
+  }
+}
+
+export interface TestRepo {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs git and returns trimmed stdout; throws with stderr on failure. */
+  git(...args: string[]): string;
+  /** Runs git and returns the whole result without throwing. */
+  gitRaw(args: string[], options?: { input?: string | Buffer; env?: Record<string, string> }): SpawnSyncReturns<string>;
+  write(files: FileTree): void;
+  /** Writes files, stages them and commits; returns the new commit id. */
+  commit(message: string, files?: FileTree): string;
+}
+
+export interface RepoOptions {
+  files?: FileTree;
+  /** Commit the initial files with this message (default: commit when files are given). */
+  message?: string | false;
+  bare?: boolean;
+  objectFormat?: "sha1" | "sha256";
+  branch?: string;
+}
+
+export function createRepo(options: RepoOptions = {}): TestRepo {
+  const dir = tempDir();
+  const env = gitEnv();
+  const run = (args: string[], extra?: { input?: string | Buffer; env?: Record<string, string> }) =>
+    spawnSync("git", args, { cwd: dir, env: { ...env, ...extra?.env }, input: extra?.input, encoding: "utf8", maxBuffer: 1 << 28 });
+  const git = (...args: string[]) => {
+    const result = run(args);
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+    return result.stdout.replace(/\n$/, "");
+  };
+  const init = ["init", "-q", `--initial-branch=${options.branch ?? "main"}`];
+  if (options.bare) init.push("--bare");
+  if (options.objectFormat) init.push(`--object-format=${options.objectFormat}`);
+  git(...init);
+  for (const [key, value] of [
+    ["gc.auto", "0"],
+    ["maintenance.auto", "false"],
+    ["commit.gpgSign", "false"],
+    ["tag.gpgSign", "false"],
+    ["core.autocrlf", "false"],
+  ])
+    git("config", key as string, value as string);
+  const repo: TestRepo = {
+    dir,
+    env,
+    git,
+    gitRaw: run,
+    write: (files) => writeTree(dir, files),
+    commit: (message, files) => {
+      if (files) {
+        writeTree(dir, files);
+        git("add", "-A", "--", ...Object.keys(files));
+      }
+      git("commit", "-q", "--no-verify", "--allow-empty", "-m", message);
+      return git("rev-parse", "HEAD");
+    },
+  };
+  if (options.files && !options.bare) {
+    repo.write(options.files);
+    if (options.message !== false) {
+      git("add", "-A");
+      git("commit", "-q", "--no-verify", "-m", options.message ?? "chore: initial commit");
+    }
+  }
+  return repo;
+}
+
+/** A bare repository plus a clone of it with `origin` set. */
+export function createRemotePair(files?: FileTree): { remote: TestRepo; local: TestRepo } {
+  const remote = createRepo({ bare: true });
+  const local = createRepo(files ? { files } : {});
+  local.git("remote", "add", "origin", remote.dir);
+  return { remote, local };
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, input: options.input, encoding: "utf8", maxBuffer: 1 << 28 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function gitVersion(): string {
+  return execFileSync("git", ["--version"], { encoding: "utf8" }).trim();
+}
