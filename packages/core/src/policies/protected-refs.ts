@@ -1,0 +1,84 @@
+/** protected-refs: protected branches are never deleted or rewritten; release tags are immutable once pushed. */
+import * as v from "valibot";
+import picomatch from "picomatch";
+import { definePolicy, type Issue } from "./policy.js";
+import type { RefUpdate } from "../change/types.js";
+
+const options = v.strictObject({
+  /** Branch globs (`main`, `release/*`, or full names such as `refs/heads/main`) that may not be deleted or force-pushed. */
+  branches: v.optional(v.array(v.string()), ["main", "master", "release/*"]),
+  /** Tag globs of releases: creating them is fine, moving or deleting them is not. */
+  tags: v.optional(v.array(v.string()), ["v[0-9]*"]),
+});
+
+export type ProtectedRefsOptions = v.InferOutput<typeof options>;
+
+export default definePolicy({
+  id: "protected-refs",
+  summary: "no deletion or force-push of protected branches; release tags never move",
+  stages: ["pre-push", "pre-receive"],
+  options,
+  check({ change, options: o }) {
+    const branch = refMatcher(o.branches, "refs/heads/");
+    const tag = refMatcher(o.tags, "refs/tags/");
+    const issues: Issue[] = [];
+    for (const ref of change.refs) {
+      if (ref.kind === "branch" && branch(ref.name)) issues.push(...checkBranch(ref));
+      else if (ref.kind === "tag" && tag(ref.name)) issues.push(...checkTag(ref));
+    }
+    return { issues };
+  },
+});
+
+/**
+ * Matches full ref names against globs written either short (`main`, `release/*`, relative to `prefix`) or in
+ * full (`refs/heads/main`). Unlike path globs, a pattern without a slash never matches a base name only.
+ */
+export function refMatcher(patterns: readonly string[], prefix: string): (refName: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const matchers = patterns.map((pattern) => {
+    const full = pattern.startsWith("refs/");
+    const match = picomatch(pattern, { dot: true, nocase: false });
+    return (name: string) => (full ? match(name) : name.startsWith(prefix) && match(name.slice(prefix.length)));
+  });
+  return (name) => matchers.some((match) => match(name));
+}
+
+function short(ref: RefUpdate): string {
+  return ref.name.replace(/^refs\/(?:heads|tags)\//, "");
+}
+
+function checkBranch(ref: RefUpdate): Issue[] {
+  if (ref.deleted)
+    return [
+      {
+        ref: ref.name,
+        message: `branch ${short(ref)} is protected and cannot be deleted`,
+        fix: "Keep the branch; if it really must go, an admin removes it from policies.protected-refs.branches first.",
+      },
+    ];
+  if (ref.forced === true)
+    return [
+      {
+        ref: ref.name,
+        commit: ref.newOid,
+        message: `branch ${short(ref)} is protected: this push rewrites its history (non-fast-forward from ${ref.oldOid.slice(0, 12)})`,
+        fix: `Fetch and rebase onto it (git pull --rebase), then push without --force; to undo a commit, push a revert (git revert).`,
+      },
+    ];
+  return [];
+}
+
+function checkTag(ref: RefUpdate): Issue[] {
+  if (ref.created) return [];
+  return [
+    {
+      ref: ref.name,
+      ...(ref.deleted ? {} : { commit: ref.newOid }),
+      message: ref.deleted
+        ? `release tag ${short(ref)} is immutable and cannot be deleted`
+        : `release tag ${short(ref)} is immutable: it already points to ${ref.oldOid.slice(0, 12)} and cannot be moved`,
+      fix: "Release a new version with a new tag instead of changing a published one.",
+    },
+  ];
+}
