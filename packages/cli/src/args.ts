@@ -4,7 +4,11 @@ import { UsageError } from "@shipgate/core";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
-export function parse<O extends Options>(argv: string[], options: O, usage: string): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+export function parse<O extends Options>(
+  argv: string[],
+  options: O,
+  usage: string,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

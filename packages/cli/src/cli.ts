@@ -3,6 +3,8 @@ import { describeError, ExitCode } from "@shipgate/core";
 import { processIo, type Command, type Io } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
+  run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
 };

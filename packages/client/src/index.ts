@@ -1,2 +1,6 @@
 /** @shipgate/client: the pre-commit, commit-msg and pre-push runners, fixers that keep unstaged work, and `init`. */
-export {};
+export { runPreCommit, runCommitMsg, runPrePush, cleanMessage, parsePushLines, type HookContext, type HookOutcome } from "./hooks.js";
+export { applyFixes, type AppliedFixes } from "./apply-fixes.js";
+export { readSkips, type SkipDecision } from "./skip.js";
+export { initRepo, type InitOptions, type InitResult } from "./init.js";
+export { messages } from "./messages.js";

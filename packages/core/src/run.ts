@@ -62,8 +62,10 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
     const t0 = performance.now();
     let findings: Finding[];
+    let skipped: string | undefined;
     try {
       const result = await item.policy.check({ change, options: item.options, cwd, read, fixing });
+      skipped = result.skipped;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
       for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
     } catch (error) {
@@ -74,6 +76,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
         : [{ policy: item.policy.id, severity: "error", message: messages.policyCrashed(item.policy.id, text), fix: messages.policyCrashedFix }];
     }
     const durationMs = performance.now() - t0;
+    if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
     return { id: item.policy.id, status, durationMs, findings };
   };

@@ -136,3 +136,36 @@ export function run(
 export function gitVersion(): string {
   return execFileSync("git", ["--version"], { encoding: "utf8" }).trim();
 }
+
+/** The monorepo root (for the built CLI and its node_modules). */
+export const ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
+/** The built `shipgate` executable (tests run after `tsc -b`). */
+export const SHIPGATE_BIN = `${ROOT}/packages/cli/bin.js`;
+
+/** Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there. */
+export function linkTools(dir: string, names: readonly string[]): void {
+  mkdirSync(join(dir, "node_modules", "@eslint"), { recursive: true });
+  for (const name of names) symlinkSync(`${ROOT}/node_modules/${name}`, join(dir, "node_modules", name));
+  writeFileSync(join(dir, ".gitignore"), "node_modules/\n");
+}
+
+/** Points the repo's hooks at scripts that run the built shipgate CLI, the way husky's hooks do. */
+export function installHooks(repo: TestRepo): string {
+  const hooks = join(repo.dir, ".git", "test-hooks");
+  mkdirSync(hooks, { recursive: true });
+  const calls: Record<string, string> = { "pre-commit": 'run pre-commit "$@"', "commit-msg": 'run commit-msg "$1"', "pre-push": 'run pre-push "$@"' };
+  for (const [hook, args] of Object.entries(calls)) {
+    writeFileSync(join(hooks, hook), `#!/bin/sh\nexec "${process.execPath}" "${SHIPGATE_BIN}" ${args}\n`, { mode: 0o755 });
+  }
+  repo.git("config", "core.hooksPath", hooks);
+  return hooks;
+}
+
+/** Runs the built CLI in a directory. */
+export function shipgate(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): { code: number; stdout: string; stderr: string } {
+  return run(process.execPath, [SHIPGATE_BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? gitEnv(),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  });
+}

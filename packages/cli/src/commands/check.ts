@@ -1,5 +1,16 @@
 /** `shipgate check`: the staged changes, a revision range or the whole history, for CI and for humans. */
-import { buildRangeChange, buildStagedChange, colourEnabled, findConfigFile, formatReport, loadConfig, openRepo, runPolicies, UsageError, type Change } from "@shipgate/core";
+import {
+  buildRangeChange,
+  buildStagedChange,
+  colourEnabled,
+  findConfigFile,
+  formatReport,
+  loadConfig,
+  openRepo,
+  runPolicies,
+  UsageError,
+  type Change,
+} from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
 
@@ -40,7 +51,10 @@ const check: Command = async (argv, io) => {
 async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string): Promise<Change> {
   const match = /^(.+?)\.\.(.+)$/.exec(range);
   if (!match || range.includes("...")) throw new UsageError(`--range expects A..B, got "${range}"`, { hint: "For example: --range origin/main..HEAD" });
-  const resolve = (rev: string) => repo.git.text(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], { hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).` });
+  const resolve = (rev: string) =>
+    repo.git.text(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], {
+      hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).`,
+    });
   const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
   return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from] });
 }

@@ -1,6 +1,6 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import type { Repo } from "../git/repo.js";
-import { ObjectReader } from "../git/cat-file.js";
+import { ObjectReader, objectSizes } from "../git/cat-file.js";
 import { isZeroOid } from "../git/oid.js";
 import { parseCommitObject } from "./commit-object.js";
 import { fillSizes, readCommitDiffs, readIndexDiff } from "./read-diffs.js";
@@ -50,7 +50,9 @@ export interface RangeOptions {
 export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateInput[], options: RangeOptions): Promise<Change> {
   const change = emptyChange(repo, options.stage);
   change.pushOptions = [...(options.pushOptions ?? [])];
-  change.refs = await mapLimited(updates, 4, (update) => describeUpdate(repo, update, options.known));
+  // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
+  const present = await objectSizes(repo.git, [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))]);
+  change.refs = await mapLimited(updates, 4, (update) => describeUpdate(repo, update, options.known, present.has(update.oldOid)));
   const tips = updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid);
   if (tips.length === 0) return change;
   const listed = await listCommits(repo, [...new Set(tips)], options.known);
@@ -66,7 +68,7 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   return change;
 }
 
-async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonly string[]): Promise<RefUpdate> {
+async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonly string[], oldPresent: boolean): Promise<RefUpdate> {
   const created = isZeroOid(update.oldOid);
   const deleted = isZeroOid(update.newOid);
   const base: RefUpdate = {
@@ -80,7 +82,8 @@ async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonl
     commits: [],
   };
   if (deleted) return base;
-  if (created) {
+  if (created || !oldPresent) {
+    // forced stays null: there is no old tip here to compare with.
     const listed = await listCommits(repo, [update.newOid], known);
     return { ...base, commits: listed === "" ? [] : listed.split("\n") };
   }

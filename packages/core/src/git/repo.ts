@@ -1,5 +1,5 @@
 /** Finds the repository a command runs in and pins every later git call to it. */
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { Git, scrubGitEnv } from "./runner.js";
 import { GitError, UsageError } from "../errors.js";
 import { emptyTreeOid, zeroOid } from "./oid.js";
@@ -43,6 +43,9 @@ export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env
   const objectFormat = format === "sha256" ? "sha256" : "sha1";
   const topLevel = bare || top === "" ? null : top;
   const pinned: Record<string, string> = { ...scrubGitEnv(env), GIT_DIR: gitDir };
+  // A hook may get a relative GIT_INDEX_FILE; pin it to where the hook was started.
+  const indexFile = pinned["GIT_INDEX_FILE"];
+  if (indexFile !== undefined && indexFile !== "" && !isAbsolute(indexFile)) pinned["GIT_INDEX_FILE"] = resolve(cwd, indexFile);
   if (topLevel !== null) pinned["GIT_WORK_TREE"] = topLevel;
   return {
     git: new Git(topLevel ?? gitDir, pinned),

@@ -42,6 +42,8 @@ export interface GitRunOptions {
   env?: Record<string, string | undefined>;
   /** A sentence that tells the user what to check when this call fails. */
   hint?: string;
+  /** Run in its own process group so a terminal Ctrl-C cannot kill it halfway (for writes that must complete). */
+  detached?: boolean;
 }
 
 export interface GitResult {
@@ -72,14 +74,14 @@ export class Git {
     return new Git(this.cwd, env);
   }
 
-  spawn(args: readonly string[], options: { env?: Record<string, string | undefined> } = {}): GitChild {
+  spawn(args: readonly string[], options: { env?: Record<string, string | undefined>; detached?: boolean } = {}): GitChild {
     const env = options.env ? this.withEnv(options.env).env : this.env;
-    return spawn("git", [...Git.baseArgs, ...args], { cwd: this.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    return spawn("git", [...Git.baseArgs, ...args], { cwd: this.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: options.detached ?? false });
   }
 
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
     const started = performance.now();
-    const child = this.spawn(args, options.env ? { env: options.env } : {});
+    const child = this.spawn(args, { ...(options.env ? { env: options.env } : {}), ...(options.detached ? { detached: true } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));

@@ -36,7 +36,7 @@ export interface PolicyContext<O> {
   /** Absolute directory of the work tree or, for bare repositories, the git dir. */
   cwd: string;
   /** Current content of a file version: a fixer's output when one ran earlier in this run, else the blob. */
-  read(file: FileChange): Promise<Buffer>;
+  read: (file: FileChange) => Promise<Buffer>;
   /** Whether fixers may rewrite content (pre-commit with fixing on). */
   fixing: boolean;
 }
@@ -44,6 +44,8 @@ export interface PolicyContext<O> {
 export interface PolicyResult {
   issues: Issue[];
   fixes?: Fix[];
+  /** Set when the policy could not apply here (e.g. eslint not installed); the report shows it as skipped with this reason. */
+  skipped?: string;
 }
 
 /** Options are a strict object so unknown keys are typos, reported with their path. */

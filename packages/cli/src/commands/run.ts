@@ -1,0 +1,40 @@
+/** `shipgate run <hook>`: what the husky hooks call. Prints the report on stderr, as git hooks should. */
+import { colourEnabled, formatReport, UsageError } from "@shipgate/core";
+import { runCommitMsg, runPreCommit, runPrePush, messages, type HookContext, type HookOutcome } from "@shipgate/client";
+import type { Command, Io } from "../io.js";
+import { parse } from "../args.js";
+
+const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <remote> <url> [--config FILE] [--format text|json]";
+
+const run: Command = async (argv, io) => {
+  const { values, positionals } = parse(argv, { config: { type: "string" }, format: { type: "string", default: "text" }, verbose: { type: "boolean" } }, USAGE);
+  const [hook, ...args] = positionals;
+  const ctx: HookContext = { cwd: io.cwd, env: io.env, log: (line) => io.stderr.write(`${line}\n`), ...(values.config ? { configFile: values.config } : {}) };
+  let outcome: HookOutcome;
+  switch (hook) {
+    case "pre-commit":
+      outcome = await runPreCommit(ctx);
+      break;
+    case "commit-msg":
+      if (args[0] === undefined) throw new UsageError("commit-msg needs the message file", { hint: `Usage: ${USAGE}` });
+      outcome = await runCommitMsg(ctx, args[0]);
+      break;
+    case "pre-push":
+      outcome = await runPrePush(ctx, args[0] ?? "", await readAll(io));
+      break;
+    default:
+      throw new UsageError(messages.unknownHook(hook ?? ""), { hint: messages.unknownHookHint });
+  }
+  if (outcome.report) {
+    io.stderr.write(formatReport(outcome.report, values.format, { colour: colourEnabled(io.stderr, io.env), ...(values.verbose ? { verbose: true } : {}) }));
+  }
+  return outcome.exitCode;
+};
+
+async function readAll(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export default run;

@@ -1,0 +1,168 @@
+/** The three client hooks as library calls: each builds its Change, runs the policies and returns the report. */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  buildMessageChange,
+  buildRangeChange,
+  buildStagedChange,
+  findConfigFile,
+  isOid,
+  isZeroOid,
+  loadConfig,
+  openRepo,
+  runPolicies,
+  UsageError,
+  type Config,
+  type Report,
+  type Repo,
+  type RefUpdateInput,
+} from "@shipgate/core";
+import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
+import { messages } from "./messages.js";
+import { readSkips } from "./skip.js";
+
+export interface HookContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Where notices go (skips, fixes); the caller prints the report itself. */
+  log: (line: string) => void;
+  /** An explicit config file (else `.shipgate.yml` at the repository root, else the recommended preset). */
+  configFile?: string;
+}
+
+export interface HookOutcome {
+  /** Null when SHIPGATE=0 skipped the hook. */
+  report: Report | null;
+  fixes?: AppliedFixes;
+  exitCode: number;
+}
+
+async function setup(ctx: HookContext): Promise<{ repo: Repo; config: Config; skip: string[] } | null> {
+  const skips = readSkips(ctx.env);
+  for (const notice of skips.notices) ctx.log(notice);
+  if (skips.all) return null;
+  const repo = await openRepo(ctx.cwd, ctx.env);
+  const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
+  return { repo, config: loadConfig(file).config, skip: skips.policies };
+}
+
+/** pre-commit: checks the staged content; fixers rewrite it without touching unstaged work. */
+export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
+  const ready = await setup(ctx);
+  if (!ready) return { report: null, exitCode: 0 };
+  const { repo, config, skip } = ready;
+  const change = await buildStagedChange(repo);
+  try {
+    const report = await runPolicies(change, config, { skip, fixing: true });
+    if (report.fixes.length === 0) return { report, exitCode: report.exitCode };
+    const fixes = await applyFixes(repo, change.files, report.fixes, change.objects);
+    if (fixes.interrupted) {
+      ctx.log(messages.interrupted);
+      return { report, fixes, exitCode: 130 };
+    }
+    if (fixes.staged.length > 0) ctx.log(messages.fixedFiles(fixes.staged.length));
+    if (fixes.keptUnstaged.length > 0) ctx.log(messages.keptUnstaged(fixes.keptUnstaged));
+    if (report.exitCode === 0 && fixes.staged.length > 0 && (await nothingStaged(repo))) {
+      ctx.log(messages.emptyAfterFix);
+      ctx.log(`  ${messages.emptyAfterFixHint}`);
+      return { report, fixes, exitCode: 1 };
+    }
+    return { report, fixes, exitCode: report.exitCode };
+  } finally {
+    change.objects.close();
+  }
+}
+
+async function nothingStaged(repo: Repo): Promise<boolean> {
+  const head = await repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+  const result = await repo.git.run(["diff-index", "--cached", "--quiet", head ?? repo.emptyTree, "--"], { okCodes: [0, 1] });
+  return result.code === 0 && head !== null;
+}
+
+/** commit-msg: checks the message file after removing comments and everything below the scissors line. */
+export async function runCommitMsg(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
+  const ready = await setup(ctx);
+  if (!ready) return { report: null, exitCode: 0 };
+  const { repo, config, skip } = ready;
+  let raw: string;
+  try {
+    raw = readFileSync(resolve(ctx.cwd, messageFile), "utf8");
+  } catch {
+    throw new UsageError(messages.messageFileMissing(messageFile), { hint: messages.messageFileHint });
+  }
+  const commentChar = await resolveCommentChar(repo, raw);
+  const change = await buildMessageChange(repo, cleanMessage(raw, commentChar), messageFile);
+  const report = await runPolicies(change, config, { skip });
+  change.objects.close();
+  return { report, exitCode: report.exitCode };
+}
+
+/** What git itself would keep with `--cleanup=strip`: no comment lines, nothing after the scissors line. */
+export function cleanMessage(raw: string, commentChar: string | null): string {
+  const lines = raw.replace(/\r\n/g, "\n").split("\n");
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (commentChar !== null && line === `${commentChar} ------------------------ >8 ------------------------`) break;
+    if (commentChar !== null && line.startsWith(commentChar)) continue;
+    kept.push(line.trimEnd());
+  }
+  return (
+    kept
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim() + "\n"
+  );
+}
+
+async function resolveCommentChar(repo: Repo, message: string): Promise<string | null> {
+  const cleanup = await repo.git.probe(["config", "--get", "commit.cleanup"]);
+  if (cleanup === "verbatim" || cleanup === "whitespace") return null;
+  const configured = (await repo.git.probe(["config", "--get", "core.commentChar"])) ?? "#";
+  if (configured !== "auto") return configured.slice(0, 1) || "#";
+  // "auto": git picks the first of these that starts no line of the message.
+  const candidates = ["#", ";", "@", "!", "$", "%", "^", "&", "|", ":"];
+  return candidates.find((c) => !message.split("\n").some((line) => line.startsWith(c))) ?? "#";
+}
+
+/** pre-push: each stdin line is `<local ref> <local oid> <remote ref> <remote oid>`; only commits new to the remote count. */
+export async function runPrePush(ctx: HookContext, remote: string, stdin: string): Promise<HookOutcome> {
+  const ready = await setup(ctx);
+  if (!ready) return { report: null, exitCode: 0 };
+  const { repo, config, skip } = ready;
+  const updates = parsePushLines(stdin);
+  const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
+  if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
+  const present = await existing(
+    repo,
+    known.filter((k) => !k.startsWith("--")),
+  );
+  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known: known.filter((k) => k.startsWith("--") || present.has(k)) });
+  const report = await runPolicies(change, config, { skip });
+  change.objects.close();
+  return { report, exitCode: report.exitCode };
+}
+
+export function parsePushLines(stdin: string): RefUpdateInput[] {
+  const updates: RefUpdateInput[] = [];
+  for (const line of stdin.split("\n")) {
+    if (line.trim() === "") continue;
+    const parts = line.split(" ");
+    const [, localOid = "", remoteRef = "", remoteOid = ""] = parts;
+    if (parts.length !== 4 || !isOid(localOid) || !isOid(remoteOid) || !remoteRef.startsWith("refs/")) {
+      throw new UsageError(messages.badPushLine(line), { hint: messages.badPushLineHint });
+    }
+    updates.push({ name: remoteRef, oldOid: remoteOid, newOid: localOid });
+  }
+  return updates;
+}
+
+async function existing(repo: Repo, oids: readonly string[]): Promise<Set<string>> {
+  if (oids.length === 0) return new Set();
+  const { stdout } = await repo.git.run(["cat-file", "--batch-check=%(objectname)"], { input: oids.join("\n") + "\n" });
+  return new Set(
+    stdout
+      .toString("latin1")
+      .split("\n")
+      .filter((l) => isOid(l)),
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * `shipgate init`: husky hooks that call `shipgate run <hook>`, a `prepare` script that keeps them installed,
+ * and a `.shipgate.yml` from a preset. Works when package.json sits in a subfolder and in linked worktrees.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { join, relative, dirname, sep } from "node:path";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { openRepo, UsageError, CONFIG_FILES } from "@shipgate/core";
+import { messages } from "./messages.js";
+
+export interface InitOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  preset: string;
+  /** Install even when core.hooksPath points somewhere else. */
+  force?: boolean;
+}
+
+export interface InitResult {
+  packageDir: string;
+  hooksDir: string;
+  configFile: string;
+  configWritten: boolean;
+  prepare: string;
+  /** Whether husky ran and git now uses the hooks. */
+  active: boolean;
+  notices: string[];
+}
+
+export const HOOKS = { "pre-commit": 'run pre-commit "$@"', "commit-msg": 'run commit-msg "$1"', "pre-push": 'run pre-push "$@"' } as const;
+
+export async function initRepo(options: InitOptions): Promise<InitResult> {
+  const repo = await openRepo(options.cwd, options.env);
+  if (repo.topLevel === null)
+    throw new UsageError("shipgate init needs a repository with a work tree, not a bare one", { hint: "For servers use: shipgate server install <repo.git>." });
+  const top = repo.topLevel;
+  const packageDir = findPackageDir(options.cwd, top);
+  const pkgRel = relative(top, packageDir).split(sep).join("/");
+  const huskyDir = pkgRel === "" ? ".husky" : `${pkgRel}/.husky`;
+  await refuseForeignHooksPath(repo.git, huskyDir, options.force === true);
+
+  const notices: string[] = [];
+  const hooksDir = join(top, huskyDir);
+  mkdirSync(hooksDir, { recursive: true });
+  for (const [hook, args] of Object.entries(HOOKS)) {
+    const path = join(hooksDir, hook);
+    const script = hookScript(pkgRel, args);
+    if (existsSync(path) && !readFileSync(path, "utf8").includes("shipgate")) {
+      // Keep what the user already runs in this hook; add shipgate after it.
+      writeFileSync(path, `${readFileSync(path, "utf8").trimEnd()}\n\n${script}`);
+    } else writeFileSync(path, script);
+    chmodSync(path, 0o755);
+  }
+
+  const prepare = updatePackageJson(join(packageDir, "package.json"), pkgRel, huskyDir);
+  const configFile = join(top, CONFIG_FILES[0] ?? ".shipgate.yml");
+  const configWritten = !CONFIG_FILES.some((name) => existsSync(join(top, name)));
+  if (configWritten) writeFileSync(configFile, configTemplate(options.preset, relative(top, packageDir)));
+
+  const active = runHusky(packageDir, top, huskyDir, options.env);
+  if (!active) notices.push(`${messages.huskyMissing}. ${messages.huskyMissingHint}`);
+  return { packageDir, hooksDir, configFile, configWritten, prepare, active, notices };
+}
+
+function findPackageDir(start: string, top: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dir === top || dirname(dir) === dir) throw new UsageError(messages.noPackageJson, { hint: messages.noPackageJsonHint });
+    dir = dirname(dir);
+  }
+}
+
+async function refuseForeignHooksPath(git: Awaited<ReturnType<typeof openRepo>>["git"], huskyDir: string, force: boolean): Promise<void> {
+  const listed = await git.probe(["config", "--show-scope", "--get", "core.hooksPath"]);
+  if (listed === null || force) return;
+  const [scope = "", ...rest] = listed.split("\t");
+  const value = rest.join("\t");
+  if (value === `${huskyDir}/_` || value === "") return;
+  throw new UsageError(messages.hooksPathTaken(value, scope), { hint: messages.hooksPathHint });
+}
+
+/** The hook husky runs with `sh -e`: find shipgate in this package's node_modules first, then on PATH. */
+function hookScript(pkgRel: string, args: string): string {
+  const bin = pkgRel === "" ? "node_modules/.bin/shipgate" : `${pkgRel}/node_modules/.bin/shipgate`;
+  return [
+    "# shipgate: installed by `shipgate init`; SHIPGATE=0 skips, SHIPGATE_SKIP=policy,policy skips some.",
+    `if [ -x ${shellQuote(bin)} ]; then exec ${shellQuote(bin)} ${args}; fi`,
+    `exec shipgate ${args}`,
+    "",
+  ].join("\n");
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Adds husky to `prepare` (kept when already there) and husky + shipgate to devDependencies when missing. */
+function updatePackageJson(path: string, pkgRel: string, huskyDir: string): string {
+  const text = readFileSync(path, "utf8");
+  const pkg = JSON.parse(text) as { scripts?: Record<string, string>; devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+  const up =
+    pkgRel === ""
+      ? ""
+      : pkgRel
+          .split("/")
+          .map(() => "..")
+          .join("/");
+  const command = pkgRel === "" ? "husky" : `cd ${up} && husky ${huskyDir}`;
+  pkg.scripts ??= {};
+  const existing = pkg.scripts["prepare"];
+  if (existing === undefined || existing.trim() === "") pkg.scripts["prepare"] = command;
+  else if (!existing.includes("husky")) pkg.scripts["prepare"] = `${existing} && ${command}`;
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  pkg.devDependencies ??= {};
+  if (deps["husky"] === undefined) pkg.devDependencies["husky"] = "^9.1.7";
+  const indent = /^[ \t]+/m.exec(text)?.[0] ?? "  ";
+  writeFileSync(path, JSON.stringify(pkg, null, indent) + "\n");
+  return pkg.scripts["prepare"] ?? command;
+}
+
+function configTemplate(preset: string, pkgRel: string): string {
+  const schema = `${pkgRel === "" ? "" : `${pkgRel.split(sep).join("/")}/`}node_modules/@shipgate/core/schema.json`;
+  return [
+    `# yaml-language-server: $schema=./${schema}`,
+    "# shipgate policy: one file checked at commit, push, on the server and in CI. Keys: ./" + schema,
+    `extends: ${preset}`,
+    "policies: {}",
+    "",
+  ].join("\n");
+}
+
+/** Runs the project's husky the way `prepare` will, so the hooks are live right away. */
+function runHusky(packageDir: string, top: string, huskyDir: string, env: NodeJS.ProcessEnv): boolean {
+  let bin: string;
+  try {
+    const pkgPath = createRequire(join(packageDir, "noop.js")).resolve("husky/package.json");
+    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { bin?: string | Record<string, string> };
+    const rel = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin?.["husky"] ?? "bin.js");
+    bin = join(dirname(pkgPath), rel);
+  } catch {
+    return false;
+  }
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) if (!key.startsWith("GIT_") || key.startsWith("GIT_CONFIG")) clean[key] = value;
+  delete clean["HUSKY"];
+  const result = spawnSync(process.execPath, [bin, huskyDir], { cwd: top, env: clean, encoding: "utf8" });
+  return result.status === 0 && !/can't be found|not a git/i.test(`${result.stdout}${result.stderr}`);
+}

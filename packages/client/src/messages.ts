@@ -1,0 +1,26 @@
+/** Every user-facing sentence of the client in one place. */
+
+export const messages = {
+  skippedAll: "shipgate: SHIPGATE=0 is set: skipping this hook.",
+  skippedPolicies: (ids: readonly string[]) => `shipgate: SHIPGATE_SKIP skips ${ids.join(", ")}.`,
+  unknownSkip: (id: string, known: readonly string[]) => `shipgate: SHIPGATE_SKIP names an unknown policy "${id}" (known: ${known.join(", ")}); ignoring it.`,
+  fixedFiles: (n: number) => `shipgate: fixed ${n} staged file${n === 1 ? "" : "s"} (the commit includes the fixes).`,
+  keptUnstaged: (paths: readonly string[]) =>
+    `shipgate: ${paths.length === 1 ? "this file has" : "these files have"} unstaged changes, so only the staged version was fixed; your work tree copy is untouched: ${paths.join(", ")}`,
+  emptyAfterFix: "shipgate: the fixers turned every staged change back into what HEAD already has: nothing is left to commit.",
+  emptyAfterFixHint: "Nothing was lost; your staged changes were formatting only. Use `git commit --no-verify` to commit anyway.",
+  interrupted: "shipgate: interrupted: the index and work tree are as they were before this hook ran.",
+  messageFileMissing: (path: string) => `cannot read the commit message file ${path}`,
+  messageFileHint: "commit-msg is run by git with the message file as its argument: shipgate run commit-msg <file>.",
+  badPushLine: (line: string) => `unexpected line on pre-push stdin: ${JSON.stringify(line.slice(0, 200))}`,
+  badPushLineHint: "pre-push expects `<local ref> <local oid> <remote ref> <remote oid>` lines from git.",
+  unknownHook: (name: string) => `unknown hook "${name}"`,
+  unknownHookHint: "Use one of: pre-commit, commit-msg <file>, pre-push <remote> <url>.",
+  hooksPathTaken: (path: string, scope: string) => `core.hooksPath is already set to ${path} (${scope} config), so git would not run hooks installed by husky`,
+  hooksPathHint:
+    "Remove it (git config --unset core.hooksPath, or --global) or move those hooks into .husky/, then run shipgate init again; --force overrides.",
+  noPackageJson: "no package.json found between this directory and the repository root",
+  noPackageJsonHint: "Run shipgate init inside your JavaScript project (npm init -y creates a package.json).",
+  huskyMissing: "husky is not installed in this project, so the hooks are written but not yet active",
+  huskyMissingHint: "Install it (npm install -D husky, or pnpm add -D husky); the prepare script then activates the hooks on every install.",
+} as const;

@@ -1,0 +1,97 @@
+/** eslint: lints staged JavaScript/TypeScript in process with the repository's own eslint and config; fixes at pre-commit. */
+import * as v from "valibot";
+import { dirname, join } from "node:path";
+import { definePolicy, type Fix, type Issue } from "./policy.js";
+import { compileGlobs } from "../glob.js";
+import { findUp, loadFromProject } from "./load-tool.js";
+import type { FileChange } from "../change/types.js";
+
+const options = v.strictObject({
+  /** Apply eslint's autofixes to the staged content at pre-commit. */
+  fix: v.optional(v.boolean(), true),
+  /** Files to lint. */
+  patterns: v.optional(v.array(v.string()), ["*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.mts", "*.cts", "*.tsx"]),
+  /** Treat eslint warnings as findings too. */
+  warnings: v.optional(v.boolean(), false),
+});
+
+const CONFIG_FILES = ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts"];
+
+interface LintMessage {
+  ruleId: string | null;
+  severity: number;
+  message: string;
+  line?: number;
+  column?: number;
+  fatal?: boolean;
+}
+interface LintResult {
+  messages: LintMessage[];
+  output?: string;
+}
+interface ESLintInstance {
+  isPathIgnored(path: string): Promise<boolean>;
+  lintText(code: string, options: { filePath: string }): Promise<LintResult[]>;
+}
+interface ESLintModule {
+  loadESLint?: (options: { useFlatConfig: boolean; cwd?: string }) => Promise<new (options: { cwd: string; fix: boolean }) => ESLintInstance>;
+  ESLint?: new (options: { cwd: string; fix: boolean }) => ESLintInstance;
+}
+
+export default definePolicy({
+  id: "eslint",
+  summary: "staged JavaScript/TypeScript passes the repository's eslint (autofixed at pre-commit)",
+  stages: ["pre-commit", "ci"],
+  options,
+  fixer: true,
+  async check({ change, options: o, cwd, read, fixing }) {
+    const matches = compileGlobs(o.patterns);
+    const files = change.files.filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && matches(f.path));
+    if (files.length === 0) return { issues: [] };
+    const groups = new Map<string, FileChange[]>();
+    for (const file of files) {
+      const root = findUp(dirname(join(cwd, file.path)), cwd, CONFIG_FILES) ?? cwd;
+      groups.set(root, [...(groups.get(root) ?? []), file]);
+    }
+    const issues: Issue[] = [];
+    const fixes: Fix[] = [];
+    let linted = 0;
+    for (const [root, group] of groups) {
+      const eslint = await createESLint(root, fixing && o.fix);
+      if (!eslint) continue;
+      for (const file of group) {
+        const filePath = join(cwd, file.path);
+        if (await eslint.isPathIgnored(filePath)) continue;
+        linted++;
+        const source = (await read(file)).toString("utf8");
+        const [result] = await eslint.lintText(source, { filePath });
+        if (!result) continue;
+        if (result.output !== undefined && result.output !== source) fixes.push({ path: file.path, content: Buffer.from(result.output, "utf8") });
+        for (const m of result.messages) {
+          if (m.severity < 2 && !o.warnings) continue;
+          if (/no matching configuration|File ignored/i.test(m.message)) continue;
+          issues.push({
+            path: file.path,
+            ...(m.line !== undefined ? { line: m.line } : {}),
+            ...(m.column !== undefined ? { column: m.column } : {}),
+            ...(file.commit !== null ? { commit: file.commit } : {}),
+            message: `${m.message}${m.ruleId ? ` (${m.ruleId})` : ""}`,
+            fix: m.fatal
+              ? "Fix the syntax error."
+              : `Fix the code, or disable the rule for this line with a reason: // eslint-disable-next-line ${m.ruleId ?? ""} -- <why>`,
+            ...(m.severity < 2 ? { severity: "warn" as const } : {}),
+          });
+        }
+      }
+    }
+    if (linted === 0 && issues.length === 0) return { issues, skipped: "eslint is not installed or no staged file is linted" };
+    return { issues, fixes };
+  },
+});
+
+async function createESLint(root: string, fix: boolean): Promise<ESLintInstance | null> {
+  const mod = await loadFromProject<ESLintModule>("eslint", root);
+  if (!mod) return null;
+  const Ctor = mod.loadESLint ? await mod.loadESLint({ useFlatConfig: true, cwd: root }) : mod.ESLint;
+  return Ctor ? new Ctor({ cwd: root, fix }) : null;
+}

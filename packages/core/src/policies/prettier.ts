@@ -1,0 +1,70 @@
+/** prettier: staged files are formatted with the repository's own prettier and config; formatted at pre-commit. */
+import * as v from "valibot";
+import { dirname, join } from "node:path";
+import { definePolicy, type Fix, type Issue } from "./policy.js";
+import { compileGlobs } from "../glob.js";
+import { loadFromProject } from "./load-tool.js";
+
+const options = v.strictObject({
+  /** Write prettier's output into the staged content at pre-commit. */
+  fix: v.optional(v.boolean(), true),
+  /** Globs never formatted (in addition to .prettierignore). */
+  exclude: v.optional(v.array(v.string()), ["pnpm-lock.yaml", "package-lock.json", "yarn.lock"]),
+});
+
+interface PrettierModule {
+  getFileInfo(path: string, options: { ignorePath?: string[]; resolveConfig?: boolean }): Promise<{ ignored: boolean; inferredParser: string | null }>;
+  resolveConfig(path: string, options?: { editorconfig?: boolean }): Promise<Record<string, unknown> | null>;
+  format(source: string, options: Record<string, unknown>): Promise<string>;
+}
+
+export default definePolicy({
+  id: "prettier",
+  summary: "staged files are formatted by the repository's prettier (formatted at pre-commit)",
+  stages: ["pre-commit", "ci"],
+  options,
+  fixer: true,
+  async check({ change, options: o, cwd, read, fixing }) {
+    const excluded = compileGlobs(o.exclude);
+    const files = change.files.filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && !excluded(f.path));
+    if (files.length === 0) return { issues: [] };
+    const issues: Issue[] = [];
+    const fixes: Fix[] = [];
+    let formatted = 0;
+    for (const file of files) {
+      const filePath = join(cwd, file.path);
+      const prettier = await loadFromProject<PrettierModule>("prettier", dirname(filePath));
+      if (!prettier) continue;
+      const info = await prettier.getFileInfo(filePath, { ignorePath: [join(cwd, ".prettierignore"), join(cwd, ".gitignore")], resolveConfig: true });
+      if (info.ignored || info.inferredParser === null) continue;
+      formatted++;
+      const source = (await read(file)).toString("utf8");
+      const config = (await prettier.resolveConfig(filePath, { editorconfig: true })) ?? {};
+      let output: string;
+      try {
+        output = await prettier.format(source, { ...config, filepath: filePath });
+      } catch (error) {
+        const message = (error as Error).message.split("\n")[0] ?? "";
+        const loc = /\((\d+):(\d+)\)/.exec(message);
+        issues.push({
+          path: file.path,
+          ...(loc ? { line: Number(loc[1]), column: Number(loc[2]) } : {}),
+          message: `prettier cannot parse it: ${message}`,
+          fix: "Fix the syntax error.",
+        });
+        continue;
+      }
+      if (output === source) continue;
+      if (fixing && o.fix) fixes.push({ path: file.path, content: Buffer.from(output, "utf8") });
+      else
+        issues.push({
+          path: file.path,
+          ...(file.commit !== null ? { commit: file.commit } : {}),
+          message: "not formatted with prettier",
+          fix: `Run: npx prettier --write -- ${JSON.stringify(file.path)}`,
+        });
+    }
+    if (formatted === 0) return { issues, skipped: "prettier is not installed or no staged file is formattable" };
+    return { issues, fixes };
+  },
+});
