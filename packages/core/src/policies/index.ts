@@ -5,10 +5,11 @@ import branchName from "./branch-name.js";
 import fileSize from "./file-size.js";
 import forbiddenPaths from "./forbidden-paths.js";
 import secrets from "./secrets.js";
+import author from "./author.js";
 import protectedRefs from "./protected-refs.js";
 import signedCommits from "./signed-commits.js";
 
-export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, secrets, fileSize, protectedRefs, signedCommits];
+export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, secrets, author, fileSize, protectedRefs, signedCommits];
 
 export function findPolicy(id: string): AnyPolicy | undefined {
   return POLICIES.find((policy) => policy.id === id);
