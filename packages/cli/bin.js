@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// shipgate's executable: a shim that loads the compiled CLI (built by `pnpm install` through the prepare script).
-import { main } from "./dist/cli.js";
+// shipgate's executable: loads the bundled CLI (built by `pnpm install` through the prepare script).
+import { main } from "./dist/bundle/cli.js";
 
 process.exitCode = await main(process.argv.slice(2));

@@ -8,7 +8,7 @@ import {
   findConfigFile,
   isOid,
   isZeroOid,
-  loadConfig,
+  loadConfigCached,
   openRepo,
   runPolicies,
   UsageError,
@@ -37,21 +37,30 @@ export interface HookOutcome {
   exitCode: number;
 }
 
-async function setup(ctx: HookContext): Promise<{ repo: Repo; config: Config; skip: string[] } | null> {
+interface Ready {
+  repo: Repo;
+  skip: string[];
+  /** Loads the config; call it after starting the hook's git reads so both proceed at once. */
+  config: () => Config;
+}
+
+async function setup(ctx: HookContext): Promise<Ready | null> {
   const skips = readSkips(ctx.env);
   for (const notice of skips.notices) ctx.log(notice);
   if (skips.all) return null;
   const repo = await openRepo(ctx.cwd, ctx.env);
   const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
-  return { repo, config: loadConfig(file).config, skip: skips.policies };
+  return { repo, skip: skips.policies, config: () => loadConfigCached(file, repo.gitDir).config };
 }
 
 /** pre-commit: checks the staged content; fixers rewrite it without touching unstaged work. */
 export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
-  const { repo, config, skip } = ready;
-  const change = await buildStagedChange(repo);
+  const { repo, skip } = ready;
+  const pending = buildStagedChange(repo);
+  const config = ready.config();
+  const change = await pending;
   try {
     const report = await runPolicies(change, config, { skip, fixing: true });
     if (report.fixes.length === 0) return { report, exitCode: report.exitCode };
@@ -83,15 +92,17 @@ async function nothingStaged(repo: Repo): Promise<boolean> {
 export async function runCommitMsg(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
-  const { repo, config, skip } = ready;
+  const { repo, skip } = ready;
   let raw: string;
   try {
     raw = readFileSync(resolve(ctx.cwd, messageFile), "utf8");
   } catch {
     throw new UsageError(messages.messageFileMissing(messageFile), { hint: messages.messageFileHint });
   }
-  const commentChar = await resolveCommentChar(repo, raw);
-  const change = await buildMessageChange(repo, cleanMessage(raw, commentChar), messageFile);
+  const pending = Promise.all([resolveCommentChar(repo, raw), currentBranch(repo)]);
+  const config = ready.config();
+  const [commentChar, branch] = await pending;
+  const change = buildMessageChange(repo, cleanMessage(raw, commentChar), messageFile, branch);
   const report = await runPolicies(change, config, { skip });
   change.objects.close();
   return { report, exitCode: report.exitCode };
@@ -114,10 +125,22 @@ export function cleanMessage(raw: string, commentChar: string | null): string {
   );
 }
 
+async function currentBranch(repo: Repo): Promise<string | null> {
+  const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
+  return ref === null || ref === "" ? null : ref;
+}
+
 async function resolveCommentChar(repo: Repo, message: string): Promise<string | null> {
-  const cleanup = await repo.git.probe(["config", "--get", "commit.cleanup"]);
+  // One git call for both settings (a hook runs on every commit: every process counts).
+  const listed = await repo.git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
+  const values = new Map<string, string>();
+  for (const record of (listed ?? "").split("\0")) {
+    const newline = record.indexOf("\n");
+    if (newline > 0) values.set(record.slice(0, newline).toLowerCase(), record.slice(newline + 1));
+  }
+  const cleanup = values.get("commit.cleanup");
   if (cleanup === "verbatim" || cleanup === "whitespace") return null;
-  const configured = (await repo.git.probe(["config", "--get", "core.commentChar"])) ?? "#";
+  const configured = values.get("core.commentchar") ?? "#";
   if (configured !== "auto") return configured.slice(0, 1) || "#";
   // "auto": git picks the first of these that starts no line of the message.
   const candidates = ["#", ";", "@", "!", "$", "%", "^", "&", "|", ":"];
@@ -128,7 +151,8 @@ async function resolveCommentChar(repo: Repo, message: string): Promise<string |
 export async function runPrePush(ctx: HookContext, remote: string, stdin: string): Promise<HookOutcome> {
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
-  const { repo, config, skip } = ready;
+  const { repo, skip } = ready;
+  const config = ready.config();
   const updates = parsePushLines(stdin);
   const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);

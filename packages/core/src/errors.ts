@@ -11,7 +11,15 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Marks shipgate errors across copies of this module (a bundled CLI and an installed package are two copies). */
+const BRAND = Symbol.for("shipgate.error");
+
+export function isShipgateError(value: unknown): value is ShipgateError {
+  return value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true;
+}
+
 export abstract class ShipgateError extends Error {
+  readonly [BRAND] = true;
   abstract readonly exitCode: ExitCode;
   /** One sentence that tells the user what to do about it. */
   readonly hint: string | undefined;
@@ -74,8 +82,10 @@ function firstLine(text: string): string {
 
 /** Maps any thrown value to an exit code and a user-facing sentence. */
 export function describeError(error: unknown): { exitCode: ExitCode; message: string; hint: string | undefined; details: readonly string[] } {
-  if (error instanceof ConfigError) return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: error.issues };
-  if (error instanceof ShipgateError) return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: [] };
+  if (isShipgateError(error)) {
+    const issues = (error as { issues?: unknown }).issues;
+    return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: Array.isArray(issues) ? (issues as string[]) : [] };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return {
     exitCode: ExitCode.Internal,

@@ -12,7 +12,8 @@ export { buildStagedChange, buildMessageChange, buildRangeChange, type RefUpdate
 export { parseCommitObject, decodeMessage } from "./change/commit-object.js";
 export { readCommitDiffs, readIndexDiff, fillSizes, DIFF_FLAGS } from "./change/read-diffs.js";
 export { ConfigSchema, ServerSection, SEVERITIES, type Config, type ConfigInput, type PolicyEntry } from "./config/schema.js";
-export { loadConfig, findConfigFile, parseConfigText, mergeLayers, formatIssues, presetDirs, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
+export { loadConfigCached } from "./config/cache.js";
+export { loadConfig, findConfigFile, parseConfigText, mergeLayers, formatIssues, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
 export {
   definePolicy,
   type Policy,
@@ -34,3 +35,4 @@ export { formatLocation, printable } from "./report/location.js";
 export { compileGlobs, firstMatch } from "./glob.js";
 export { parseSize, formatSize } from "./size.js";
 export { safeRegExp } from "./regex.js";
+export { PRESETS } from "./presets.generated.js";

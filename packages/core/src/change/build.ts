@@ -25,10 +25,10 @@ export async function buildStagedChange(repo: Repo): Promise<Change> {
   return change;
 }
 
-/** commit-msg: the message being written, plus the branch it goes to. */
-export async function buildMessageChange(repo: Repo, text: string, source: string): Promise<Change> {
+/** commit-msg: the message being written, plus the branch it goes to (null when detached). */
+export function buildMessageChange(repo: Repo, text: string, source: string, branch: string | null): Change {
   const change = emptyChange(repo, "commit-msg");
-  change.branch = await currentBranch(repo);
+  change.branch = branch;
   change.message = { text, source };
   return change;
 }

@@ -1,12 +1,12 @@
 /** Loads `.shipgate.yml`: YAML as data only, `extends:` presets resolved, every file validated with precise paths. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as v from "valibot";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { ConfigSchema, type Config, type ConfigInput } from "./schema.js";
 import { messages } from "../messages.js";
+import { PRESETS } from "../presets.generated.js";
 
 export const CONFIG_FILES = [".shipgate.yml", ".shipgate.yaml"];
 
@@ -14,12 +14,6 @@ export interface LoadedConfig {
   config: Config;
   /** Files read, the config first then its presets (for reports and cache keys). */
   files: string[];
-}
-
-/** Where preset names resolve: the packaged copy, then the monorepo's top-level `presets/`. */
-export function presetDirs(): string[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return [resolve(here, "../../presets"), resolve(here, "../../../../presets"), resolve(here, "../presets")];
 }
 
 export function findConfigFile(dir: string): string | null {
@@ -68,29 +62,37 @@ function readLayer(file: string, chain: string[], files: string[]): Record<strin
   const data = parseYaml(text, path);
   const checked = v.safeParse(ConfigSchema, data);
   if (!checked.success) throw invalid(path, checked.issues);
+  return withParents(data, path, [...chain, path], files);
+}
+
+/** Resolves a layer's `extends:` entries and merges the layer over them. */
+function withParents(data: Record<string, unknown>, from: string, chain: string[], files: string[]): Record<string, unknown> {
   const parents = data["extends"] === undefined ? [] : Array.isArray(data["extends"]) ? (data["extends"] as string[]) : [data["extends"] as string];
-  const base = parents.map((name) => resolveExtends(name, path, [...chain, path], files));
+  const base = parents.map((name) => resolveExtends(name, from, chain, files));
   const own = { ...data };
   delete own["extends"];
   return mergeLayers(...base, own);
 }
 
 function resolveExtends(name: string, from: string, chain: string[], files: string[]): Record<string, unknown> {
-  if (name.startsWith(".") || isAbsolute(name)) return readLayer(isAbsolute(name) ? name : resolve(dirname(from), name), chain, files);
+  if (name.startsWith(".") || isAbsolute(name)) {
+    if (from.startsWith("preset:")) throw new ConfigError(`${from} cannot extend a file path`, { hint: messages.presetHint });
+    return readLayer(isAbsolute(name) ? name : resolve(dirname(from), name), chain, files);
+  }
   return resolvePreset(name, chain, files);
 }
 
+/** Built-in presets are embedded in the code (generated from presets/*.yml), so no file layout can lose them. */
 function resolvePreset(name: string, chain: string[], files: string[]): Record<string, unknown> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError(messages.unknownPreset(name, availablePresets()), { hint: messages.presetHint });
-  for (const dir of presetDirs()) {
-    const candidate = join(dir, `${name}.yml`);
-    if (existsSync(candidate)) return readLayer(candidate, chain, files);
-  }
-  throw new ConfigError(messages.unknownPreset(name, availablePresets()), { hint: messages.presetHint });
-}
-
-function availablePresets(): string[] {
-  return ["recommended", "strict"];
+  const text = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (text === undefined) throw new ConfigError(messages.unknownPreset(name, Object.keys(PRESETS)), { hint: messages.presetHint });
+  const id = `preset:${name}`;
+  if (chain.includes(id)) throw new ConfigError(messages.configCycle([...chain, id]), { hint: "Remove one of the `extends:` entries that form the cycle." });
+  files.push(id);
+  const data = parseYaml(text, id);
+  const checked = v.safeParse(ConfigSchema, data);
+  if (!checked.success) throw invalid(id, checked.issues);
+  return withParents(data, id, [...chain, id], files);
 }
 
 function parseYaml(text: string, source: string): Record<string, unknown> {

@@ -1,0 +1,51 @@
+/**
+ * A cache of validated configs in the git dir, so a hook that runs on every commit skips YAML parsing and schema
+ * validation while no file in the `extends` chain changed. Any doubt (missing, stale, unreadable) means a full load.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig, type LoadedConfig } from "./load.js";
+import { PRESETS } from "../presets.generated.js";
+
+interface CacheEntry {
+  key: string;
+  loaded: LoadedConfig;
+}
+
+/** Loads `file` (null: the recommended preset) through a cache kept in `cacheDir` (the repository's git dir). */
+export function loadConfigCached(file: string | null, cacheDir: string): LoadedConfig {
+  const cachePath = join(cacheDir, "shipgate", "config-cache.json");
+  const root = file === null ? "preset:recommended" : resolve(file);
+  try {
+    const entry = JSON.parse(readFileSync(cachePath, "utf8")) as CacheEntry;
+    if (entry.loaded.files[0] === root && entry.key === keyFor(entry.loaded.files)) return entry.loaded;
+  } catch {
+    // no cache yet, or unreadable: load normally
+  }
+  const loaded = loadConfig(file);
+  try {
+    mkdirSync(join(cacheDir, "shipgate"), { recursive: true });
+    const temp = `${cachePath}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ key: keyFor(loaded.files), loaded } satisfies CacheEntry));
+    renameSync(temp, cachePath);
+  } catch {
+    // a read-only git dir only costs speed
+  }
+  return loaded;
+}
+
+/** Every file's size and mtime, plus the embedded presets, so an edit anywhere in the chain misses the cache. */
+function keyFor(files: readonly string[]): string {
+  const parts = files.map((f) => {
+    if (f.startsWith("preset:")) return `${f}:${(PRESETS[f.slice(7)] ?? "").length}:${hash(PRESETS[f.slice(7)] ?? "")}`;
+    const st = statSync(f);
+    return `${f}:${st.size}:${st.mtimeMs}:${st.ino}`;
+  });
+  return parts.join("|");
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
