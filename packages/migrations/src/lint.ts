@@ -1,0 +1,124 @@
+/** Static analysis of one release: the old migrations build the schema state, the new ones are checked statement by statement. */
+import type { Migration } from "./layout/discover.js";
+import { dbmateSection } from "./layout/discover.js";
+import { messages } from "./messages.js";
+import type { OldReads } from "./queries.js";
+import { STATEMENT_RULES, RULE_IDS, ruleCategory } from "./rules/index.js";
+import { DEFAULT_SEVERITY, type Category, type FileState } from "./rules/rule.js";
+import { loadParser, parseSql, type ParsedSql } from "./sql/parse.js";
+import { SchemaState } from "./state.js";
+import { readSuppressions, suppressedBy } from "./suppress.js";
+
+export type RuleSetting = "off" | "warn" | "error";
+
+export interface MigrationSource {
+  migration: Migration;
+  /** Content of the up file (for dbmate, the whole file). */
+  up: string;
+  /** Content of the down file, or null when there is none. */
+  down: string | null;
+}
+
+export interface LintFinding {
+  rule: string;
+  category: Category;
+  severity: "error" | "warn";
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+  fix: string;
+  /** The statement, for reports. */
+  statement?: string;
+}
+
+export interface LintOptions {
+  /** Per-rule severity overrides. */
+  rules?: Readonly<Record<string, RuleSetting>>;
+  /** What the previous release reads; drop/rename of objects it does not name is then allowed. */
+  oldReads?: OldReads | null;
+}
+
+/** Lints the migrations a release adds, given every migration the previous release already had. */
+export async function lintRelease(previous: readonly MigrationSource[], added: readonly MigrationSource[], options: LintOptions = {}): Promise<LintFinding[]> {
+  await loadParser();
+  const state = new SchemaState();
+  for (const source of previous) for (const statement of upSql(source).statements) state.apply(statement);
+  state.inRelease = true;
+  return added.flatMap((source) => lintMigration(source, state, options));
+}
+
+/** The parsed up migration (dbmate: its `-- migrate:up` section). */
+export function upSql(source: MigrationSource): ParsedSql {
+  return parseSql(source.migration.layout === "dbmate" ? dbmateSection(source.up, "up") : source.up);
+}
+
+/** The parsed down migration, or null when there is none. */
+export function downSql(source: MigrationSource): ParsedSql | null {
+  if (source.migration.layout === "dbmate") return parseSql(dbmateSection(source.up, "down"));
+  return source.down === null ? null : parseSql(source.down);
+}
+
+function lintMigration(source: MigrationSource, state: SchemaState, options: LintOptions): LintFinding[] {
+  const { migration } = source;
+  const parsed = upSql(source);
+  const findings: LintFinding[] = [];
+  const { suppressions, problems } = readSuppressions(parsed, RULE_IDS);
+  const report = (rule: string, index: number, at: { line: number; column: number }, path: string, hit: { message: string; fix: string }, text?: string) => {
+    const setting = options.rules?.[rule] ?? DEFAULT_SEVERITY[ruleCategory(rule)];
+    if (setting === "off" || suppressedBy(suppressions, rule, index)) return;
+    findings.push({ rule, category: ruleCategory(rule), severity: setting, path, ...at, ...hit, ...(text === undefined ? {} : { statement: text }) });
+  };
+  for (const problem of problems) {
+    const hit =
+      problem.kind === "no-reason"
+        ? { message: messages.suppressionNoReason(problem.text), fix: messages.suppressionFix }
+        : { message: messages.suppressionUnknownRule(problem.rule ?? ""), fix: messages.suppressionUnknownRuleFix };
+    report("suppression", -1, { line: problem.line, column: 1 }, migration.up, hit);
+  }
+  if (parsed.error) report("parse-error", -1, parsed.error, migration.up, { message: messages.parseError(parsed.error.message), fix: messages.parseErrorFix });
+  const file: FileState = { statements: parsed.statements, index: 0, lockTimeout: false, inExplicitTransaction: false, lockTimeoutReported: false };
+  parsed.statements.forEach((statement, index) => {
+    file.index = index;
+    for (const rule of STATEMENT_RULES) {
+      if (options.rules?.[rule.id] === "off") continue;
+      for (const hit of rule.check({ statement, migration, state, file, oldReads: options.oldReads ?? null })) {
+        report(rule.id, index, statement, migration.up, hit, statement.text);
+      }
+    }
+    track(file, statement);
+    state.apply(statement);
+  });
+  checkDown(source, parsed, report);
+  for (const s of suppressions.filter((s) => !s.used)) {
+    report("unused-suppression", -2, { line: s.line, column: 1 }, migration.up, {
+      message: messages.unusedSuppression(s.rules.length === 0 ? "every rule" : s.rules.join(", ")),
+      fix: messages.unusedSuppressionFix,
+    });
+  }
+  return findings;
+}
+
+type Report = (rule: string, index: number, at: { line: number; column: number }, path: string, hit: { message: string; fix: string }) => void;
+
+function checkDown(source: MigrationSource, up: ParsedSql, report: Report): void {
+  const { migration } = source;
+  if (!migration.hasDowns || migration.repeatable) return;
+  const down = downSql(source);
+  const start = { line: 1, column: 1 };
+  if (down === null) return report("missing-down", -1, start, migration.up, { message: messages.missingDown(migration.name), fix: messages.missingDownFix });
+  const path = migration.down ?? migration.up;
+  if (down.error) return report("parse-error", -1, down.error, path, { message: messages.parseError(down.error.message), fix: messages.parseErrorFix });
+  if (down.statements.length === 0 && up.statements.length > 0) {
+    report("empty-down", -1, start, path, { message: messages.emptyDown(migration.name), fix: messages.emptyDownFix });
+  }
+}
+
+function track(file: FileState, statement: ParsedSql["statements"][number]): void {
+  if (statement.kind === "TransactionStmt") {
+    const kind = String(statement.node["kind"]);
+    if (kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START") file.inExplicitTransaction = true;
+    if (kind === "TRANS_STMT_COMMIT" || kind === "TRANS_STMT_ROLLBACK") file.inExplicitTransaction = false;
+  }
+  if (statement.kind === "VariableSetStmt" && statement.node["name"] === "lock_timeout") file.lockTimeout = true;
+}

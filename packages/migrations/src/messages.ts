@@ -1,0 +1,98 @@
+/** Every user-facing sentence of @shipgate/migrations: what is wrong, why it breaks, and the safe way to do it. */
+
+const DOCS = "https://github.com/shipgate/shipgate/blob/main/docs/gate.md";
+const old = "the previous release, which keeps running during the deploy and after a rollback,";
+
+export const messages = {
+  docs: DOCS,
+  dropColumn: (table: string, column: string, reader: string | undefined) =>
+    `drops column ${table}.${column}: ${old} ${reader ? `still reads it (query ${reader})` : "may still read or write it"}, and its data is gone`,
+  dropColumnFix: "Stop reading and writing the column in one release, then drop it in a later one (or suppress with the reason once no code uses it).",
+  dropTable: (table: string, reader: string | undefined) =>
+    `drops table ${table}: ${old} ${reader ? `still uses it (query ${reader})` : "may still use it"}, and its data is gone`,
+  dropTableFix: "Remove every use of the table in one release and drop it in a later one; back the data up first.",
+  renameColumn: (table: string, from: string, to: string) => `renames column ${table}.${from} to ${to}: ${old} still uses the old name`,
+  renameColumnFix: "Add the new column, write both (a trigger), backfill, move reads, and drop the old column in a later release.",
+  renameTable: (from: string, to: string) => `renames table ${from} to ${to}: ${old} still uses the old name`,
+  renameTableFix: `Rename, then create a view with the old name in the same migration (\`CREATE VIEW old AS SELECT * FROM new\`), and drop the view a release later.`,
+  addRequiredColumn: (table: string, column: string) => `adds NOT NULL column ${table}.${column} without a default: ${old} inserts rows without it and fails`,
+  addRequiredColumnFix: "Add the column with a constant DEFAULT (instant since PostgreSQL 11), or nullable first and NOT NULL a release later.",
+  setNotNull: (table: string, column: string) =>
+    `sets ${table}.${column} NOT NULL: ${old} may still write NULL, and the full-table scan holds an ACCESS EXCLUSIVE lock`,
+  setNotNullFix:
+    "Release 1: ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID and make every writer set the column; release 2: VALIDATE it, then SET NOT NULL (no scan).",
+  dropDefault: (table: string, column: string) => `drops the default of NOT NULL column ${table}.${column}: ${old} inserts rows without it and fails`,
+  dropDefaultFix: "Keep the default until no release relies on it: make the application always set the column, then drop the default a release later.",
+  changeType: (table: string, column: string, from: string, to: string) =>
+    `changes the type of ${table}.${column} from ${from} to ${to}: ${old} reads and writes the old type, and the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  changeTypeUnknown: (table: string, column: string, to: string) =>
+    `changes the type of ${table}.${column} to ${to}: ${old} reads and writes the old type (not a known binary-coercible widening)`,
+  changeTypeFix: "Add a column of the new type, write both, backfill, move reads, and drop the old column later; widening varchar/numeric is safe.",
+  narrowType: (table: string, column: string, from: string, to: string) =>
+    `narrows ${table}.${column} from ${from} to ${to}: existing rows or ${old} may hold values that no longer fit`,
+  narrowTypeFix: "Add CHECK (...) NOT VALID for the new bound, VALIDATE it once writers respect it, and narrow in a later release; or keep the wider type.",
+  enumRename: (type: string, from: string, to: string) => `renames value '${from}' of enum ${type} to '${to}': ${old} still reads and writes '${from}'`,
+  enumDrop: (type: string) => `drops type ${type}: columns of that type and ${old} lose its values`,
+  enumDelete: "deletes rows from pg_enum: removes enum values that existing rows and the previous release may use",
+  enumFix: "Only add enum values; make the code accept the new value first, migrate the data, and stop writing the old value (or use a lookup table).",
+  addUnique: (table: string, kind: string) => `adds a ${kind} constraint to ${table} by building its index under a lock that blocks writes for the whole build`,
+  addUniqueFix: "CREATE UNIQUE INDEX CONCURRENTLY first (in its own migration), then ADD CONSTRAINT ... UNIQUE / PRIMARY KEY USING INDEX.",
+  createIndex: (table: string) => `creates an index on ${table} without CONCURRENTLY: writes to the table wait for the whole build`,
+  createIndexFix: "Use CREATE INDEX CONCURRENTLY, outside a transaction, in a migration of its own.",
+  dropIndex: (index: string) => `drops index ${index} without CONCURRENTLY: takes an ACCESS EXCLUSIVE lock on its table`,
+  dropIndexFix: "Use DROP INDEX CONCURRENTLY, outside a transaction, in a migration of its own.",
+  concurrentlyInTransaction: (why: string) => `runs a CONCURRENTLY operation inside a transaction (${why}): PostgreSQL refuses it and the migration fails`,
+  concurrentlyInTransactionFix:
+    "Put the statement in a migration of its own that runs outside a transaction (dbmate `-- migrate:up transaction:false`, Diesel `run_in_transaction = false`, sqlx `-- no-transaction`).",
+  constraintNotValid: (table: string, kind: string) => `adds a ${kind} constraint to ${table} without NOT VALID: the whole table is scanned while writes wait`,
+  constraintNotValidFix: "Add it NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a separate migration (it takes a weaker lock).",
+  validateSameTransaction: (table: string, name: string) =>
+    `validates constraint ${name} on ${table} in the same transaction that added it NOT VALID: the scan runs while the stronger lock is still held`,
+  validateSameTransactionFix: "Move VALIDATE CONSTRAINT to a later migration that runs in its own transaction.",
+  volatileDefault: (table: string, column: string, fn: string) =>
+    `adds ${table}.${column} with a volatile default (${fn}()): the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  storedGenerated: (table: string, column: string) => `adds stored generated column ${table}.${column}: the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  serialColumn: (table: string, column: string) => `adds serial/identity column ${table}.${column}: the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  widenRewrite: (table: string, column: string, from: string, to: string) =>
+    `changes ${table}.${column} from ${from} to ${to}: compatible, but the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock`,
+  rewriteFix:
+    "Add the column without the default (or nullable), set the default afterwards, and backfill in batches; for wider types, add a new column and backfill.",
+  lockTimeout: "takes a strong lock without a lock_timeout: if the lock waits behind a long query, every query on the table queues behind it",
+  lockTimeoutFix: "Start the migration with SET lock_timeout = '2s' (and retry on timeout).",
+  truncate: (tables: string) => `truncates ${tables}: the rows are gone and cannot be restored by a rollback`,
+  truncateFix: "Delete rows in a data migration you can reverse, or back the table up first and suppress with the reason.",
+  dropSchema: (what: string) => `drops ${what}: everything in it is gone`,
+  dropSchemaFix: "Drop the objects one by one in releases after nothing uses them; suppress with the reason if this is intended.",
+  missingDown: (name: string) => `migration ${name} has no down migration, so it cannot be rolled back`,
+  missingDownFix: "Add the down migration that restores the schema exactly (verify checks it against a catalog snapshot).",
+  emptyDown: (name: string) => `the down migration of ${name} is empty, so rolling back does nothing`,
+  emptyDownFix: "Write the statements that undo the up migration, or make the down fail loudly with a comment that says why it cannot be undone.",
+  parseError: (message: string) => `does not parse as PostgreSQL 18: ${message}`,
+  parseErrorFix: "Fix the SQL (templated SQL must be rendered before shipgate reads it).",
+  suppressionNoReason: (text: string) => `suppression "${text}" has no reason, so it suppresses nothing`,
+  suppressionFix: "Write it as `-- shipgate-ignore <rule>: <why this is safe>` (the reason is mandatory).",
+  suppressionUnknownRule: (rule: string) => `suppression names an unknown rule "${rule}"`,
+  suppressionUnknownRuleFix: "Use a rule id from `shipgate migrations rules`.",
+  unusedSuppression: (rules: string) => `suppression of ${rules} suppresses nothing`,
+  unusedSuppressionFix: "Remove the stale suppression comment.",
+  immutable: (path: string, tag: string) => `changes migration ${path}, which release ${tag} already contains`,
+  immutableDeleted: (path: string, tag: string) => `deletes migration ${path}, which release ${tag} already contains`,
+  immutableFix: "Released migrations have run in production: revert the edit and write a new migration that makes the change.",
+  noMigrations: "no migration directory found",
+  queryBroken: (query: string, where: string, error: string, cause: string) => `old query ${query} (${where}) no longer prepares: ${error}; broken by ${cause}`,
+  queryBrokenFix: "Keep the old schema working for the previous release (expand now, contract in a later release), or change the migration.",
+  queryFailsBefore: (query: string, where: string, error: string) => `old query ${query} (${where}) does not prepare even on the old schema: ${error}`,
+  queryFailsBeforeFix: "Fix the declared query set of the previous release (the `migrations.queries` globs) so every query prepares there.",
+  applyFailed: (path: string, line: number, error: string) => `migration ${path}:${line} fails to apply: ${error}`,
+  applyFailedFix: "Fix the migration so it applies on a copy of the previous release's schema.",
+  oldApplyFailed: (path: string, line: number, error: string) => `the previous release's migration ${path}:${line} fails to apply: ${error}`,
+  oldApplyFailedFix: "The previous release's migrations must apply on an empty database; check the extensions and roles they need.",
+  downMismatch: (name: string, differences: string) => `rolling back this release's migrations does not restore the schema (${name}): ${differences}`,
+  downMismatchFix: "Make each down migration undo exactly what its up migration does.",
+  downFailed: (path: string, line: number, error: string) => `down migration ${path}:${line} fails: ${error}`,
+  testFailed: (command: string, code: number, tail: string) =>
+    `the previous release's tests (${command}) fail against the migrated schema (exit ${code}): ${tail}`,
+  testFailedFix: "The previous release must keep working on the new schema; make the migration backward compatible.",
+  testNeedsServer: "the previous release's test command needs a PostgreSQL server: pass --database <url> (PGlite cannot be reached by URL)",
+  testNeedsServerFix: "Run the gate with --database postgres://... or set migrations.database.url.",
+} as const;

@@ -1,0 +1,24 @@
+/** change-column-type: the previous release reads and writes the old type; most changes rewrite the table. */
+import { messages } from "../messages.js";
+import { as, formatType, relationName, str, typeRef } from "../sql/nodes.js";
+import { classifyTypeChange } from "../sql/type-change.js";
+import { alterCommands, defineRule } from "./rule.js";
+
+export const changeColumnType = defineRule({
+  id: "change-column-type",
+  category: "breaking",
+  summary: "ALTER COLUMN ... TYPE to a type that is not a binary-coercible widening",
+  check({ statement, state }) {
+    const table = relationName(statement.node["relation"]) ?? "?";
+    if (state.isNew(table)) return [];
+    return alterCommands(statement).flatMap(({ subtype, cmd }) => {
+      const to = subtype === "AT_AlterColumnType" ? typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]) : undefined;
+      if (!to) return [];
+      const column = str(cmd["name"]) ?? "?";
+      const from = state.table(table)?.columns.get(column)?.type;
+      if (!from) return [{ message: messages.changeTypeUnknown(table, column, formatType(to)), fix: messages.changeTypeFix }];
+      if (classifyTypeChange(from, to) !== "change") return [];
+      return [{ message: messages.changeType(table, column, formatType(from), formatType(to)), fix: messages.changeTypeFix }];
+    });
+  },
+});

@@ -1,0 +1,56 @@
+/** The registry of migration rules: statement rules in the order they run, plus the file-level checks of lint.ts. */
+import type { Category, Rule } from "./rule.js";
+import { dropColumn } from "./drop-column.js";
+import { dropTable } from "./drop-table.js";
+import { renameColumn } from "./rename-column.js";
+import { renameTable } from "./rename-table.js";
+import { addRequiredColumn } from "./add-required-column.js";
+import { setNotNull } from "./set-not-null.js";
+import { dropDefault } from "./drop-default.js";
+import { changeColumnType } from "./change-column-type.js";
+import { narrowColumnType } from "./narrow-column-type.js";
+import { enumValueChange } from "./enum-value-change.js";
+import { addUniqueConstraint } from "./add-unique-constraint.js";
+import { indexNotConcurrent } from "./index-not-concurrent.js";
+import { concurrentlyInTransaction } from "./concurrently-in-transaction.js";
+import { constraintNotValid } from "./constraint-not-valid.js";
+import { tableRewrite } from "./table-rewrite.js";
+import { missingLockTimeout } from "./missing-lock-timeout.js";
+import { truncate } from "./truncate.js";
+import { dropSchema } from "./drop-schema.js";
+
+export const STATEMENT_RULES: readonly Rule[] = [
+  dropColumn,
+  dropTable,
+  renameColumn,
+  renameTable,
+  addRequiredColumn,
+  setNotNull,
+  dropDefault,
+  changeColumnType,
+  narrowColumnType,
+  enumValueChange,
+  addUniqueConstraint,
+  indexNotConcurrent,
+  concurrentlyInTransaction,
+  constraintNotValid,
+  tableRewrite,
+  missingLockTimeout,
+  truncate,
+  dropSchema,
+];
+
+/** Checks of whole files and of suppressions, run by lint.ts; listed so config and suppressions can name them. */
+export const FILE_RULES: readonly { id: string; category: Category; summary: string }[] = [
+  { id: "missing-down", category: "irreversible", summary: "a layout with down migrations has none for this migration" },
+  { id: "empty-down", category: "irreversible", summary: "the down migration has no statements" },
+  { id: "parse-error", category: "breaking", summary: "the migration does not parse as PostgreSQL 18" },
+  { id: "suppression", category: "breaking", summary: "a suppression without a reason, or naming an unknown rule" },
+  { id: "unused-suppression", category: "locking", summary: "a suppression that suppresses nothing" },
+];
+
+export const RULE_IDS: ReadonlySet<string> = new Set([...STATEMENT_RULES.map((r) => r.id), ...FILE_RULES.map((r) => r.id)]);
+
+export function ruleCategory(id: string): Category {
+  return STATEMENT_RULES.find((r) => r.id === id)?.category ?? FILE_RULES.find((r) => r.id === id)?.category ?? "breaking";
+}

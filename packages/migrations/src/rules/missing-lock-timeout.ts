@@ -1,0 +1,27 @@
+/** missing-lock-timeout: a strong lock that waits behind a long query makes every later query on the table wait too. */
+import { messages } from "../messages.js";
+import type { Statement } from "../sql/parse.js";
+import { relationName } from "../sql/nodes.js";
+import type { SchemaState } from "../state.js";
+import { isConcurrent } from "./concurrently-in-transaction.js";
+import { defineRule } from "./rule.js";
+
+const STRONG = new Set(["AlterTableStmt", "RenameStmt", "DropStmt", "IndexStmt", "TruncateStmt", "AlterEnumStmt", "CreateTrigStmt", "ReindexStmt"]);
+
+export const missingLockTimeout = defineRule({
+  id: "missing-lock-timeout",
+  category: "locking",
+  summary: "a statement that locks an existing table, in a file with no SET lock_timeout before it (reported once per file)",
+  check({ statement, state, file }) {
+    if (file.lockTimeout || file.lockTimeoutReported || !locksExistingTable(statement, state)) return [];
+    file.lockTimeoutReported = true;
+    return [{ message: messages.lockTimeout, fix: messages.lockTimeoutFix }];
+  },
+});
+
+function locksExistingTable(statement: Statement, state: SchemaState): boolean {
+  if (!STRONG.has(statement.kind) || isConcurrent(statement)) return false;
+  const table = relationName(statement.node["relation"]);
+  if (statement.kind === "DropStmt") return statement.node["removeType"] === "OBJECT_TABLE" || statement.node["removeType"] === "OBJECT_INDEX";
+  return table === undefined || !state.isNew(table);
+}

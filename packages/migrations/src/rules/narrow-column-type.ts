@@ -1,0 +1,22 @@
+/** narrow-column-type: values that fit the old type may not fit the new one (shorter varchar, smaller integer, fewer digits). */
+import { messages } from "../messages.js";
+import { as, formatType, relationName, str, typeRef } from "../sql/nodes.js";
+import { classifyTypeChange } from "../sql/type-change.js";
+import { alterCommands, defineRule } from "./rule.js";
+
+export const narrowColumnType = defineRule({
+  id: "narrow-column-type",
+  category: "breaking",
+  summary: "ALTER COLUMN ... TYPE to a narrower type (varchar(50) -> varchar(20), int8 -> int4, numeric(10,2) -> numeric(6,2))",
+  check({ statement, state }) {
+    const table = relationName(statement.node["relation"]) ?? "?";
+    if (state.isNew(table)) return [];
+    return alterCommands(statement).flatMap(({ subtype, cmd }) => {
+      const to = subtype === "AT_AlterColumnType" ? typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]) : undefined;
+      const column = str(cmd["name"]) ?? "?";
+      const from = state.table(table)?.columns.get(column)?.type;
+      if (!to || !from || classifyTypeChange(from, to) !== "narrowing") return [];
+      return [{ message: messages.narrowType(table, column, formatType(from), formatType(to)), fix: messages.narrowTypeFix }];
+    });
+  },
+});

@@ -1,0 +1,65 @@
+/** The contract of a migration rule: an id, a category that decides whether it blocks, and a check of one statement. */
+import type { Migration } from "../layout/discover.js";
+import type { Statement } from "../sql/parse.js";
+import type { SchemaState } from "../state.js";
+import type { OldReads } from "../queries.js";
+
+/**
+ * `breaking`: the previous release, still running during the deploy and after a rollback, fails against the new schema.
+ * `irreversible`: data is lost or the change cannot be rolled back.
+ * `locking`: takes a lock or rewrites a table while traffic waits.
+ */
+export type Category = "breaking" | "irreversible" | "locking";
+
+/** Breaking and irreversible findings block a release by default; locking ones warn. */
+export const DEFAULT_SEVERITY: Record<Category, "error" | "warn"> = { breaking: "error", irreversible: "error", locking: "warn" };
+
+export interface Hit {
+  message: string;
+  fix: string;
+}
+
+/** What a statement-level rule sees: the statement, the schema state before it, and the file so far. */
+export interface StatementContext {
+  statement: Statement;
+  migration: Migration;
+  state: SchemaState;
+  file: FileState;
+  /** What the previous release's declared queries read, or null when none are declared. */
+  oldReads: OldReads | null;
+}
+
+export interface FileState {
+  /** Statements of the file, in order, and the index of the one being checked. */
+  statements: readonly Statement[];
+  index: number;
+  /** A `SET lock_timeout` ran earlier in the file. */
+  lockTimeout: boolean;
+  /** An explicit BEGIN is open. */
+  inExplicitTransaction: boolean;
+  /** Reported once per file. */
+  lockTimeoutReported: boolean;
+}
+
+export interface Rule {
+  id: string;
+  category: Category;
+  /** One line for `shipgate migrations rules` and the docs. */
+  summary: string;
+  check(context: StatementContext): Hit[];
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Walks the commands of an ALTER TABLE statement. */
+export function alterCommands(statement: Statement): { subtype: string; cmd: Record<string, unknown> }[] {
+  if (statement.kind !== "AlterTableStmt") return [];
+  const cmds = statement.node["cmds"];
+  if (!Array.isArray(cmds)) return [];
+  return cmds.flatMap((item: unknown) => {
+    const cmd = (item as { AlterTableCmd?: Record<string, unknown> }).AlterTableCmd;
+    return cmd ? [{ subtype: String(cmd["subtype"]), cmd }] : [];
+  });
+}

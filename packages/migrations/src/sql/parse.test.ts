@@ -1,0 +1,31 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadParser, parseSql } from "./parse.js";
+import { findComments } from "./lexer.js";
+
+beforeAll(() => loadParser());
+
+describe("parseSql", () => {
+  it("maps the parser's UTF-8 byte offsets to exact statements after non-ASCII text", () => {
+    const sql = "-- café ☕ 🚀\nINSERT INTO t VALUES ('naïve 😀');\n/* ü */ ALTER TABLE \"tåble\" DROP COLUMN ß;\nSELECT 'done'";
+    const parsed = parseSql(sql);
+    expect(parsed.statements.map((s) => [s.kind, s.text, s.line, s.column])).toEqual([
+      ["InsertStmt", "INSERT INTO t VALUES ('naïve 😀')", 2, 1],
+      ["AlterTableStmt", 'ALTER TABLE "tåble" DROP COLUMN ß', 3, 9],
+      ["SelectStmt", "SELECT 'done'", 4, 1],
+    ]);
+  });
+
+  it("reports a parse error at its line, and treats comment-only text as empty", () => {
+    const broken = parseSql("SELECT 1;\nALTER TABLE ö ADD COLUMN;");
+    expect(broken.error?.line).toBe(2);
+    expect(broken.statements).toEqual([]);
+    expect(parseSql("-- nothing here\n/* really */\n").statements).toEqual([]);
+  });
+});
+
+describe("findComments", () => {
+  it("skips strings, quoted identifiers and dollar quotes, and nests block comments", () => {
+    const sql = "SELECT '-- no', \"/* no */\", E'it\\'s -- no', $$ -- no $$, $fn$ /* no */ $fn$; /* a /* nested */ still */ -- yes\n";
+    expect(findComments(sql).map((c) => c.body)).toEqual(["a /* nested */ still", "yes"]);
+  });
+});
