@@ -221,8 +221,8 @@ function toIssue(file: FileChange, line: number, hit: Hit, reasonMissing: boolea
     ...(file.commit !== null ? { commit: file.commit } : {}),
     ...(severity !== undefined ? { severity } : {}),
     message: reasonMissing
-      ? `${hit.kind}${shown} is not allowed: the shipgate-allow comment on this line has no reason, and a reason is mandatory`
-      : `added line contains a ${hit.kind}${shown}`,
+      ? `${hit.kind} found${shown}, and the shipgate-allow comment on this line has no reason: a reason is mandatory`
+      : `${hit.kind} found on an added line${shown}`,
     fix: reasonMissing ? 'Say why after the colon, e.g. "# shipgate-allow secrets: revoked key kept as a parser fixture".' : fixFor(file, hit),
   };
   return issue;
