@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
+  server: { summary: "install, remove or run the server hooks (pre-receive) of bare repositories", load: () => import("./commands/server.js") },
 };
 
 export function usage(): string {

@@ -1,0 +1,73 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "@shipgate/test-utils";
+import { loadServerConfig, narrowConfig, type ServerConfig } from "./config.js";
+
+function serverConfig(yaml: string): ServerConfig {
+  const file = join(tempDir(), "server.yml");
+  writeFileSync(file, yaml);
+  return loadServerConfig(file);
+}
+
+const severities = (config: ServerConfig["config"]) =>
+  Object.fromEntries(Object.entries(config.policies as Record<string, { severity: string } | undefined>).flatMap(([id, e]) => (e ? [[id, e.severity]] : [])));
+
+describe("narrowConfig", () => {
+  const base = `
+policies:
+  commit-message: warn
+  forbidden-paths:
+    severity: error
+    patterns: [".env"]
+  file-size: off
+server:
+  allowRepoConfig: true
+  repoConfigPolicies: [file-size, branch-name]
+`;
+
+  it("lets a pushed config add allowed policies and raise warnings to errors", () => {
+    const server = serverConfig(base);
+    const { config, notes } = narrowConfig(server, [
+      { source: ".shipgate.yml at refs/heads/main", text: "policies:\n  commit-message: error\n  file-size:\n    max: 10 KB\n" },
+    ]);
+    expect(severities(config)).toMatchObject({ "commit-message": "error", "forbidden-paths": "error", "file-size": "error" });
+    expect((config.policies as Record<string, { max?: unknown }>)["file-size"]?.max).toBe("10 KB");
+    expect(notes).toEqual([]);
+  });
+
+  it("never turns a server policy off, lowers it, changes its options, or enables what the server does not allow", () => {
+    const server = serverConfig(base);
+    const { config, notes } = narrowConfig(server, [
+      {
+        source: "pushed",
+        text: "extends: ../../etc/evil.yml\npolicies:\n  forbidden-paths:\n    severity: warn\n    patterns: []\n  commit-message: off\n  protected-refs: error\nserver:\n  failOpen: true\n  bypassUsers: [mallory]\n",
+      },
+    ]);
+    expect(severities(config)).toMatchObject({ "commit-message": "warn", "forbidden-paths": "error" });
+    expect(severities(config)["protected-refs"]).toBeUndefined();
+    expect((config.policies as Record<string, { patterns?: string[] }>)["forbidden-paths"]?.patterns).toEqual([".env"]);
+    expect(config.server?.failOpen).toBe(false);
+    expect(config.server?.bypassUsers).toEqual([]);
+    expect(notes).toEqual([
+      "ignoring pushed extends:: pushed configs cannot pull in other files on the server",
+      "pushed cannot turn off or loosen forbidden-paths; the server's setting stands",
+      "pushed cannot turn off or loosen commit-message; the server's setting stands",
+      "pushed may not turn on protected-refs here (not in server.repoConfigPolicies)",
+    ]);
+  });
+
+  it("ignores pushed configs that are invalid, hostile YAML or too large, with a note", () => {
+    const server = serverConfig(base);
+    const bomb = `a: &a ["x","x","x","x","x","x","x","x"]\n${Array.from({ length: 60 }, (_, i) => `b${i}: [*a, *a, *a, *a]`).join("\n")}\n`;
+    const { config, notes } = narrowConfig(server, [
+      { source: "one", text: "policies:\n  file-size:\n    max: huge\n" },
+      { source: "two", text: bomb },
+      { source: "three", text: null },
+      { source: "four", text: "policies: [" },
+    ]);
+    expect(config).toEqual(server.config);
+    expect(notes).toHaveLength(4);
+    expect(notes[2]).toBe("ignoring three: larger than 65536 bytes");
+  });
+});

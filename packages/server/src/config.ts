@@ -1,0 +1,109 @@
+/** The trusted server config, and the narrowing merge of a pushed `.shipgate.yml` (it may add checks, never remove them). */
+import { isAbsolute, resolve } from "node:path";
+import * as v from "valibot";
+import { ConfigError, ConfigSchema, ServerSection, loadConfig, parseConfigText, type Config, type Repo } from "@shipgate/core";
+import { messages } from "./messages.js";
+
+export type ServerSettings = v.InferOutput<typeof ServerSection>;
+
+export interface ServerConfig {
+  config: Config;
+  server: ServerSettings;
+  file: string;
+}
+
+/** Where the config comes from: the path the installed hook passes, else `git config shipgate.config` on the repository. */
+export async function locateServerConfig(repo: Repo, fromHook: string | null): Promise<string> {
+  if (fromHook !== null && fromHook !== "") return resolve(repo.commonDir, fromHook);
+  const configured = await repo.git.probe(["config", "--get", "shipgate.config"]);
+  if (configured === null || configured === "") throw new ConfigError(messages.noConfig, { hint: messages.noConfigHint });
+  return isAbsolute(configured) ? configured : resolve(repo.commonDir, configured);
+}
+
+export function loadServerConfig(file: string): ServerConfig {
+  const { config } = loadConfig(file);
+  return { config, server: config.server ?? v.parse(ServerSection, {}), file };
+}
+
+/** A pushed config file: where it was read from and its text. */
+export interface PushedConfig {
+  source: string;
+  /** null when the file was too large to read. */
+  text: string | null;
+}
+
+export interface NarrowResult {
+  config: Config;
+  /** What was ignored and why, for the pusher. */
+  notes: string[];
+}
+
+type Entry = Record<string, unknown> & { severity?: string };
+
+const RANK: Record<string, number> = { off: 0, warn: 1, error: 2 };
+
+/**
+ * Applies pushed configs on top of the server's: a policy the server leaves off may be turned on (if listed in
+ * server.repoConfigPolicies), a warning may become an error; options of policies the server configures, `stages`,
+ * `extends` and the whole `server:` section are ignored, so pushed content can only make the gate stricter.
+ */
+export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig[]): NarrowResult {
+  const notes: string[] = [];
+  const policies: Record<string, Entry> = { ...(server.config.policies as Record<string, Entry | undefined> as Record<string, Entry>) };
+  for (const { source, text } of pushed) {
+    if (text === null) {
+      notes.push(messages.repoConfigIgnored(source, `larger than ${MAX_PUSHED_CONFIG} bytes`));
+      continue;
+    }
+    let layer: Record<string, unknown>;
+    try {
+      layer = parseConfigText(text, source);
+    } catch (error) {
+      notes.push(messages.repoConfigIgnored(source, error instanceof Error ? error.message : String(error)));
+      continue;
+    }
+    if (layer["extends"] !== undefined) notes.push(messages.repoConfigIgnored(`${source} extends:`, "pushed configs cannot pull in other files on the server"));
+    for (const [id, raw] of Object.entries((layer["policies"] ?? {}) as Record<string, Entry | null>)) {
+      const { stages: _stages, ...entry } = raw ?? {};
+      const wanted = entry.severity ?? "error";
+      const current = policies[id];
+      const currentRank = RANK[current?.severity ?? "off"] ?? 0;
+      if ((RANK[wanted] ?? 0) < currentRank) {
+        notes.push(messages.repoConfigCannotLoosen(source, id));
+      } else if (current !== undefined && currentRank > 0) {
+        if ((RANK[wanted] ?? 0) > currentRank) policies[id] = { ...current, severity: wanted };
+      } else if (wanted !== "off") {
+        if (server.server.repoConfigPolicies.includes(id)) policies[id] = { ...entry, severity: wanted };
+        else notes.push(messages.repoConfigNotAllowed(source, id));
+      }
+    }
+  }
+  const result = v.safeParse(ConfigSchema, { ...server.config, policies });
+  if (!result.success) {
+    // A pushed entry made the result invalid; it was validated alone, so this is a bug: keep the server's config.
+    notes.push(messages.repoConfigIgnored("pushed config", "the merged config did not validate"));
+    return { config: server.config, notes };
+  }
+  return { config: result.output, notes };
+}
+
+/** Largest pushed config read; anything bigger is ignored (it is data from the pusher). */
+const MAX_PUSHED_CONFIG = 64 * 1024;
+
+/** Reads `.shipgate.yml` at each pushed branch tip through the change's batch reader. */
+export async function readPushedConfigs(
+  read: (spec: string) => Promise<Buffer | null>,
+  tips: readonly { name: string; oid: string }[],
+): Promise<PushedConfig[]> {
+  const found: PushedConfig[] = [];
+  for (const tip of tips) {
+    for (const file of [".shipgate.yml", ".shipgate.yaml"]) {
+      const content = await read(`${tip.oid}:${file}`);
+      if (content === null) continue;
+      const source = `${file} at ${tip.name}`;
+      found.push({ source, text: content.length > MAX_PUSHED_CONFIG ? null : content.toString("utf8") });
+      break;
+    }
+  }
+  return found;
+}
