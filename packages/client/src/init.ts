@@ -135,7 +135,8 @@ function configTemplate(preset: string, pkgRel: string): string {
 function runHusky(packageDir: string, top: string, huskyDir: string, env: NodeJS.ProcessEnv): boolean {
   let bin: string;
   try {
-    const pkgPath = createRequire(join(packageDir, "noop.js")).resolve("husky/package.json");
+    // husky's exports hide package.json; find it next to the resolved entry point.
+    const pkgPath = join(dirname(createRequire(join(packageDir, "noop.js")).resolve("husky")), "package.json");
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { bin?: string | Record<string, string> };
     const rel = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin?.["husky"] ?? "bin.js");
     bin = join(dirname(pkgPath), rel);

@@ -169,3 +169,9 @@ export function shipgate(args: string[], options: { cwd: string; env?: NodeJS.Pr
     ...(options.input !== undefined ? { input: options.input } : {}),
   });
 }
+
+/** Puts a `shipgate` executable into `<dir>/node_modules/.bin`, as installing the package would. */
+export function linkShipgateBin(dir: string): void {
+  mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
+  writeFileSync(join(dir, "node_modules", ".bin", "shipgate"), `#!/bin/sh\nexec "${process.execPath}" "${SHIPGATE_BIN}" "$@"\n`, { mode: 0o755 });
+}

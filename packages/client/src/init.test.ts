@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { createRepo, linkShipgateBin, linkTools, shipgate, type TestRepo } from "@shipgate/test-utils";
+
+function jsRepo(pkgDir = ""): TestRepo {
+  const repo = createRepo({ files: { [join(pkgDir, "package.json")]: '{\n  "name": "app",\n  "version": "1.0.0"\n}\n', "README.md": "# app\n" } });
+  const dir = join(repo.dir, pkgDir);
+  linkTools(dir, ["husky"]);
+  linkShipgateBin(dir);
+  return repo;
+}
+
+const tryCommit = (repo: TestRepo, message: string, cwd = repo.dir) => {
+  return repo.gitRaw(["-C", cwd, "commit", "-q", "--allow-empty", "-m", message]);
+};
+
+describe("shipgate init", () => {
+  it("installs husky hooks, the prepare script and .shipgate.yml, and the hooks run on git commit", () => {
+    const repo = jsRepo();
+    const result = shipgate(["init"], { cwd: repo.dir });
+    expect(result.code, result.stderr).toBe(0);
+    for (const hook of ["pre-commit", "commit-msg", "pre-push"]) {
+      expect(statSync(join(repo.dir, ".husky", hook)).mode & 0o111).not.toBe(0);
+    }
+    const pkg = JSON.parse(readFileSync(join(repo.dir, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.scripts["prepare"]).toBe("husky");
+    expect(pkg.devDependencies["husky"]).toBeDefined();
+    expect(readFileSync(join(repo.dir, ".shipgate.yml"), "utf8")).toContain("extends: recommended");
+    expect(repo.git("config", "core.hooksPath")).toBe(".husky/_");
+    expect(tryCommit(repo, "bad message").status).not.toBe(0);
+    expect(tryCommit(repo, "feat: good message").status).toBe(0);
+  });
+
+  it("is idempotent: a second run changes nothing", () => {
+    const repo = jsRepo();
+    shipgate(["init"], { cwd: repo.dir });
+    const before = ["package.json", ".husky/pre-commit", ".shipgate.yml"].map((f) => readFileSync(join(repo.dir, f), "utf8"));
+    expect(shipgate(["init"], { cwd: repo.dir }).code).toBe(0);
+    const after = ["package.json", ".husky/pre-commit", ".shipgate.yml"].map((f) => readFileSync(join(repo.dir, f), "utf8"));
+    expect(after).toEqual(before);
+  });
+
+  it("works when package.json is in a subfolder of the git root", () => {
+    const repo = jsRepo("web");
+    const result = shipgate(["init"], { cwd: join(repo.dir, "web") });
+    expect(result.code, result.stderr).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(repo.dir, "web", "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts["prepare"]).toBe("cd .. && husky web/.husky");
+    expect(repo.git("config", "core.hooksPath")).toBe("web/.husky/_");
+    expect(existsSync(join(repo.dir, ".shipgate.yml"))).toBe(true);
+    expect(tryCommit(repo, "bad message").status).not.toBe(0);
+    expect(tryCommit(repo, "fix: good", join(repo.dir, "web")).status).toBe(0);
+  });
+
+  it("works in a linked worktree", () => {
+    const repo = jsRepo();
+    const worktree = join(repo.dir, "..", `${repo.dir.split("/").pop() ?? "wt"}-wt`);
+    repo.git("worktree", "add", "-q", "-b", "wt", worktree);
+    linkTools(worktree, ["husky"]);
+    linkShipgateBin(worktree);
+    const result = shipgate(["init"], { cwd: worktree });
+    expect(result.code, result.stderr).toBe(0);
+    expect(repo.gitRaw(["-C", worktree, "commit", "-q", "--allow-empty", "-m", "nope"]).status).not.toBe(0);
+    expect(repo.gitRaw(["-C", worktree, "commit", "-q", "--allow-empty", "-m", "chore: yes"]).status).toBe(0);
+    repo.git("worktree", "remove", "--force", worktree);
+  });
+
+  it("refuses clearly when core.hooksPath already points somewhere else, and --force overrides", () => {
+    const repo = jsRepo();
+    repo.git("config", "core.hooksPath", "tools/hooks");
+    const refused = shipgate(["init"], { cwd: repo.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("core.hooksPath is already set to tools/hooks");
+    expect(refused.stderr).toContain("git config --unset core.hooksPath");
+    expect(existsSync(join(repo.dir, ".husky"))).toBe(false);
+    expect(shipgate(["init", "--force"], { cwd: repo.dir }).code).toBe(0);
+  });
+
+  it("keeps a hook the user already had and adds shipgate after it", () => {
+    const repo = jsRepo();
+    repo.write({ ".husky/pre-commit": "echo custom-step\n" });
+    shipgate(["init"], { cwd: repo.dir });
+    const hook = readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8");
+    expect(hook.startsWith("echo custom-step\n")).toBe(true);
+    expect(hook).toContain("shipgate");
+  });
+});
