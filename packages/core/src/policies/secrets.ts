@@ -18,9 +18,11 @@ const options = v.strictObject({
   /** The generic check: a value assigned to a name like password/secret/token is reported when it looks random. */
   entropy: v.optional(
     v.strictObject({
+      /** Turns the generic check off; the well-known token formats are always checked. */
       enabled: v.optional(v.boolean(), true),
       /** Shannon entropy in bits per character; random base64 is near 6, English words near 3. */
       threshold: v.optional(v.pipe(v.number(), v.minValue(0)), 3.5),
+      /** Shorter values are never reported by the generic check. */
       minLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(4)), 12),
     }),
     {},
