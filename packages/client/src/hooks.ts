@@ -63,7 +63,11 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const change = await pending;
   try {
     const report = await runPolicies(change, config, { skip, fixing: true });
-    if (report.fixes.length === 0) return { report, exitCode: report.exitCode };
+    // A refused commit changes nothing: fixes are written only when the commit will go ahead.
+    if (report.fixes.length === 0 || report.exitCode !== 0) {
+      if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
+      return { report, exitCode: report.exitCode };
+    }
     const fixes = await applyFixes(repo, change.files, report.fixes, change.objects);
     if (fixes.interrupted) {
       ctx.log(messages.interrupted);
@@ -71,7 +75,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
     }
     if (fixes.staged.length > 0) ctx.log(messages.fixedFiles(fixes.staged.length));
     if (fixes.keptUnstaged.length > 0) ctx.log(messages.keptUnstaged(fixes.keptUnstaged));
-    if (report.exitCode === 0 && fixes.staged.length > 0 && (await nothingStaged(repo))) {
+    if (fixes.staged.length > 0 && (await nothingStaged(repo))) {
       ctx.log(messages.emptyAfterFix);
       ctx.log(`  ${messages.emptyAfterFixHint}`);
       return { report, fixes, exitCode: 1 };
