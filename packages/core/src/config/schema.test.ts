@@ -22,7 +22,7 @@ describe("schema.json", () => {
   });
 
   it("names itself, describes every policy and accepts the severity shorthand the loader accepts", () => {
-    const schema = buildConfigJsonSchema() as Described & { $id: string; title: string };
+    const schema = buildConfigJsonSchema() as unknown as Described & { $id: string; title: string };
     expect(schema.$id).toBe(SCHEMA_ID);
     expect(schema.title).toMatch(/shipgate/);
     expect(schema.additionalProperties).toBe(false);
