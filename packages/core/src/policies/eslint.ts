@@ -47,7 +47,7 @@ export default definePolicy({
   async check({ change, options: o, cwd, read, fixing }) {
     const matches = compileGlobs(o.patterns);
     const files = change.files.filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && matches(f.path));
-    if (files.length === 0) return { issues: [] };
+    if (files.length === 0) return { issues: [], skipped: "no staged file to lint" };
     const groups = new Map<string, FileChange[]>();
     for (const file of files) {
       const root = findUp(dirname(join(cwd, file.path)), cwd, CONFIG_FILES) ?? cwd;

@@ -27,7 +27,7 @@ export default definePolicy({
   async check({ change, options: o, cwd, read, fixing }) {
     const excluded = compileGlobs(o.exclude);
     const files = change.files.filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && !excluded(f.path));
-    if (files.length === 0) return { issues: [] };
+    if (files.length === 0) return { issues: [], skipped: "no staged file to format" };
     const issues: Issue[] = [];
     const fixes: Fix[] = [];
     let formatted = 0;
