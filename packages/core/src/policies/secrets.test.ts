@@ -137,6 +137,8 @@ describe("secrets", () => {
       "if (token === expected) return;",
       "secret_key_base: <%= ENV['SECRET_KEY_BASE'] %>",
       "    password: ${{ secrets.DB_PASSWORD }}",
+      'const secrets = schema.properties?.["policies"];',
+      "token = DEFAULT_TOKEN_VALUE_2",
     ];
     expect(await scanStaged({ "app.ts": lines.join("\n") + "\n" })).toEqual([]);
   });

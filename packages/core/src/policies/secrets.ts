@@ -172,8 +172,8 @@ function readValue(text: string, at: number): { value: string | null; end: numbe
   BARE_VALUE.lastIndex = at;
   const value = BARE_VALUE.exec(text)?.[0] ?? null;
   const end = at + (value?.length ?? 0);
-  // `process.env.TOKEN`, `settings.api_key`, `os.environ`: references, not literals.
-  if (value === null || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return { value: null, end };
+  // `process.env.TOKEN`, `config?.apiKey`, `DEFAULT_TOKEN_NAME`: references to other values, not literals.
+  if (value === null || /^[A-Za-z_$][\w$]*(?:\??\.[\w$]*)+$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return { value: null, end };
   return { value, end };
 }
 
