@@ -113,7 +113,12 @@ export function calledFunctions(expr: unknown, out: string[] = []): string[] {
       const name = names(call["funcname"]);
       out.push(name[name.length - 1] ?? "");
     }
-    if (key === "SQLValueFunction") out.push(str((value as Fields)["op"])?.toLowerCase().replace(/^svfop_/, "") ?? "");
+    if (key === "SQLValueFunction")
+      out.push(
+        str((value as Fields)["op"])
+          ?.toLowerCase()
+          .replace(/^svfop_/, "") ?? "",
+      );
     calledFunctions(value, out);
   }
   return out;

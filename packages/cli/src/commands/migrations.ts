@@ -1,0 +1,97 @@
+/** `shipgate migrations lint|verify|rules`: the migration checks of the gate, one at a time. */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  buildRangeChange,
+  colourEnabled,
+  ExitCode,
+  findConfigFile,
+  formatReport,
+  isZeroOid,
+  loadConfig,
+  openRepo,
+  runPolicies,
+  UsageError,
+} from "@shipgate/core";
+import type { Command, Io } from "../io.js";
+import { parse } from "../args.js";
+
+const USAGE = [
+  "shipgate migrations lint [files...] [--format text|json]      lint SQL files (or, without files, the migrations since the last release)",
+  "shipgate migrations verify --from <rev|auto> --to <rev> [--database URL] [--format ...]   prove the previous release works on the new schema",
+  "shipgate migrations rules                                      list the rules and their categories",
+].join("\n       ");
+
+const migrations: Command = async (argv, io) => {
+  const [sub, ...rest] = argv;
+  if (sub === "lint") return lint(rest, io);
+  if (sub === "verify") return verify(rest, io);
+  if (sub === "rules") return rules(io);
+  throw new UsageError(sub === undefined ? "missing subcommand" : `unknown subcommand "${sub}"`, { hint: `Usage: ${USAGE}` });
+};
+
+async function lint(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { format: { type: "string", default: "text" }, config: { type: "string" }, layout: { type: "string" } }, USAGE);
+  if (positionals.length === 0) return rangeCheck(["--static", ...argv], io);
+  const { lintFiles } = await import("@shipgate/migrations");
+  const files = positionals.map((path) => ({ path, text: readFileSync(resolve(io.cwd, path), "utf8") }));
+  const findings = await lintFiles(files, values.layout === "dbmate" ? { layout: "dbmate", transaction: "always", hasDowns: true } : {});
+  if (values.format === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
+  else {
+    for (const f of findings) io.stdout.write(`${f.path}:${f.line}:${f.column}  ${f.severity}  [${f.rule}] ${f.message}\n    fix: ${f.fix}\n`);
+    const errors = findings.filter((f) => f.severity === "error").length;
+    io.stdout.write(`${files.length} file(s), ${errors} error(s), ${findings.length - errors} warning(s)\n`);
+  }
+  return findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass;
+}
+
+async function verify(argv: string[], io: Io): Promise<number> {
+  return rangeCheck(argv, io);
+}
+
+/** Runs the migrations policy alone over a range; `--static` skips the database. */
+async function rangeCheck(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      from: { type: "string", default: "auto" },
+      to: { type: "string", default: "HEAD" },
+      database: { type: "string" },
+      format: { type: "string", default: "text" },
+      config: { type: "string" },
+      static: { type: "boolean" },
+      layout: { type: "string" },
+    },
+    USAGE,
+  );
+  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies } = await import("@shipgate/migrations");
+  const repo = await openRepo(io.cwd, io.env);
+  const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
+  const url = values.database ?? io.env["SHIPGATE_DATABASE_URL"];
+  const base = migrationsSettings(config);
+  const settings = { ...base, dynamic: values.static ? false : true, ...(url === undefined ? {} : { database: { url } }) };
+  const range = await resolveRange(repo, values.from, values.to, settings);
+  io.stderr.write(`shipgate migrations: ${range.to.slice(0, 12)} against ${range.fromSource}\n`);
+  const change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], {
+    stage: "ci",
+    known: isZeroOid(range.from) ? [] : [range.from],
+  });
+  try {
+    const report = await runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy], only: ["migrations"] });
+    io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env) }));
+    return report.exitCode;
+  } finally {
+    change.objects.close();
+  }
+}
+
+async function rules(io: Io): Promise<number> {
+  const { STATEMENT_RULES, FILE_RULES, DEFAULT_SEVERITY } = await import("@shipgate/migrations");
+  const all = [...STATEMENT_RULES, ...FILE_RULES];
+  const width = Math.max(...all.map((r) => r.id.length));
+  for (const rule of all)
+    io.stdout.write(`  ${rule.id.padEnd(width)}  ${rule.category.padEnd(12)}  ${DEFAULT_SEVERITY[rule.category].padEnd(5)}  ${rule.summary}\n`);
+  return ExitCode.Pass;
+}
+
+export default migrations;
