@@ -32,8 +32,8 @@ export function preReceiveScript(flavor: Flavor, paths: HookPaths): string {
     `config=${shQuote(paths.config)}`,
     ...(chains
       ? [
-          `# A hook that was here before shipgate runs after it, with the same input.`,
-          `chained="$(dirname -- "$0")/pre-receive${CHAINED_SUFFIX}"`,
+          `# A hook that was here before shipgate runs after it, with the same input (git runs hooks by a path with a slash).`,
+          `chained="\${0%/*}/pre-receive${CHAINED_SUFFIX}"`,
           `exec "$node" "$entry" pre-receive --flavor ${flavor} --config "$config" --chain "$chained"`,
         ]
       : [`exec "$node" "$entry" pre-receive --flavor ${flavor} --config "$config"`]),
@@ -52,7 +52,7 @@ export function postReceiveScript(): string {
     "# It only chains the post-receive hook that was here before (same stdin, same arguments); the deploy",
     "# trigger will be added by shipgate's deploy package. Nothing is deployed by this script today.",
     MARKER,
-    `chained="$(dirname -- "$0")/post-receive${CHAINED_SUFFIX}"`,
+    `chained="\${0%/*}/post-receive${CHAINED_SUFFIX}"`,
     'if [ -x "$chained" ]; then exec "$chained" "$@"; fi',
     "exit 0",
     "",

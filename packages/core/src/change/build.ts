@@ -52,7 +52,17 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   change.pushOptions = [...(options.pushOptions ?? [])];
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
   const present = await objectSizes(repo.git, [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))]);
-  change.refs = await mapLimited(updates, 4, (update) => describeUpdate(repo, update, options.known, present.has(update.oldOid)));
+  // Pushes often move many refs to the same commits (mirrors, thousands of tags): walk each distinct range once.
+  const ranges = new Map<string, Promise<RefUpdate>>();
+  change.refs = await mapLimited(updates, 4, async (update) => {
+    const key = `${update.oldOid} ${update.newOid}`;
+    let range = ranges.get(key);
+    if (range === undefined) {
+      range = describeUpdate(repo, update, options.known, present.has(update.oldOid));
+      ranges.set(key, range);
+    }
+    return { ...(await range), name: update.name, kind: refKind(update.name) };
+  });
   const tips = updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid);
   if (tips.length === 0) return change;
   const listed = await listCommits(repo, [...new Set(tips)], options.known);
