@@ -5,7 +5,8 @@
  */
 import { lstatSync, readFileSync, renameSync, writeFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { join, dirname, basename, resolve } from "node:path";
-import type { FileChange, Fix, ObjectReader, Repo } from "@shipgate/core";
+import { spawnSync } from "node:child_process";
+import { Git, type FileChange, type Fix, type ObjectReader, type Repo } from "@shipgate/core";
 
 export interface AppliedFixes {
   /** Paths whose staged content changed. */
@@ -53,6 +54,7 @@ export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes
   const writtenWorkTree: Planned[] = [];
   const indexes = indexFilesToUpdate(repo);
   const updatedIndexes: string[] = [];
+  const rollback = () => restore(repo, updatedIndexes, planned, writtenWorkTree);
   try {
     if (interrupted) return { ...result, interrupted: true };
     for (const index of indexes) {
@@ -70,19 +72,20 @@ export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes
       writtenWorkTree.push(p);
     }
     if (interrupted) {
-      for (const p of writtenWorkTree) writeAtomically(workTreePath(repo, p.file), p.original);
-      for (const index of updatedIndexes)
-        await updateIndex(
-          repo,
-          index,
-          planned.map((p) => ({ mode: p.file.mode, oid: p.file.oid, path: p.file.pathBytes })),
-        );
+      rollback();
       return { ...result, interrupted: true };
     }
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+  // Until this process exits (and git goes on to commit), a Ctrl-C still undoes the fixes.
+  const late = () => {
+    rollback();
+    process.exit(130);
+  };
+  process.once("SIGINT", late);
+  process.once("SIGTERM", late);
   result.staged = planned.map((p) => p.file.path);
   result.workTree = writtenWorkTree.map((p) => p.file.path);
   result.keptUnstaged = planned.filter((p) => !p.touchWorkTree).map((p) => p.file.path);
@@ -146,6 +149,19 @@ async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promise<stri
 async function updateIndex(repo: Repo, indexFile: string, entries: readonly { mode: string; oid: string; path: Buffer }[]): Promise<void> {
   const records = entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.oid}\t`), e.path, Buffer.from([0])]));
   await repo.git.run(["update-index", "-z", "--index-info"], { input: Buffer.concat(records), env: { GIT_INDEX_FILE: indexFile }, detached: true });
+}
+
+/** Puts back the original index entries and work tree bytes; synchronous so it can run inside a signal handler. */
+function restore(repo: Repo, indexes: readonly string[], planned: readonly Planned[], written: readonly Planned[]): void {
+  for (const p of written) writeAtomically(workTreePath(repo, p.file), p.original);
+  const records = Buffer.concat(planned.map((p) => Buffer.concat([Buffer.from(`${p.file.mode} ${p.file.oid}\t`), p.file.pathBytes, Buffer.from([0])])));
+  for (const index of indexes) {
+    spawnSync("git", [...Git.baseArgs, "update-index", "-z", "--index-info"], {
+      cwd: repo.git.cwd,
+      env: { ...repo.git.env, GIT_INDEX_FILE: index },
+      input: records,
+    });
+  }
 }
 
 /** Replaces a file by rename so a reader never sees half of it; keeps the file mode. */
