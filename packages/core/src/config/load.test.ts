@@ -77,10 +77,7 @@ describe("loadConfig", () => {
     expect(list.message).toMatch(/expected a mapping of settings at the top level$/);
   });
 
-  // Known bug in load.ts (not this file's owner): parseYaml passes `prettyErrors: false`, so yaml never sets
-  // `linePos` and the `file:line:col` prefix is never written. A LineCounter passed to parseDocument fixes it;
-  // when it is fixed this test fails as a reminder: drop `.fails`.
-  it.fails("points at the line and column of broken YAML and of a duplicate key", () => {
+  it("points at the line and column of broken YAML and of a duplicate key", () => {
     const duplicate = loadError({ ".shipgate.yml": "policies:\n  secrets: error\n  secrets: off\n" });
     expect(duplicate.message).toMatch(new RegExp(`^${escape(join(duplicate.dir, ".shipgate.yml"))}:3:3: invalid YAML: `));
     const broken = loadError({ ".shipgate.yml": "policies:\n  secrets: [error\n  file-size: error\n" });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as v from "valibot";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { ConfigSchema, type Config, type ConfigInput } from "./schema.js";
 import { messages } from "../messages.js";
@@ -96,11 +96,12 @@ function resolvePreset(name: string, chain: string[], files: string[]): Record<s
 }
 
 function parseYaml(text: string, source: string): Record<string, unknown> {
-  const doc = parseDocument(text, { schema: "core", merge: false, uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { schema: "core", merge: false, uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    const pos = problem.linePos?.[0];
-    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    const pos = lines.linePos(problem.pos[0]);
+    const where = `${source}:${pos.line}:${pos.col}`;
     throw new ConfigError(`${where}: invalid YAML: ${problem.message.split("\n")[0] ?? ""}`, { hint: messages.yamlHint });
   }
   const data: unknown = doc.toJS({ maxAliasCount: 50 });
