@@ -97,6 +97,13 @@ describe("shipgate gate", () => {
     expect((await shipgate(repo, ["migrations", "verify", "--from", "v1.0", "--to", "HEAD"])).code).toBe(0);
   });
 
+  it("exits 2 with a hint when a revision names no commit", async () => {
+    const repo = releasedApp();
+    const result = await shipgate(repo, ["gate", "--from", "v0.9", "--to", "HEAD"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"v0.9" does not name a commit');
+  });
+
   it("lints SQL files given on the command line with their exact line numbers", async () => {
     const repo = createRepo({ files: { "a.sql": "-- é\nCREATE INDEX i ON t (a);\n" } });
     const result = await shipgate(repo, ["migrations", "lint", "a.sql"]);

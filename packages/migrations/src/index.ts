@@ -24,5 +24,5 @@ export { verifyRelease, type VerifyFinding, type VerifyOptions, type VerifyResul
 export { snapshotCatalog, diffCatalog } from "./dynamic/catalog.js";
 export { openPglite, openServer, type Database } from "./dynamic/database.js";
 export { loadMigrations, listTree, inMigrationDirs } from "./tree.js";
-export { resolveRange, migrationsSettings, withMigrationPolicies, type ResolvedRange } from "./release.js";
+export { resolveRange, migrationsSettings, withMigrationPolicies, type ResolvedRange, type UnknownRevision } from "./release.js";
 export { MigrationsOptions, DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";

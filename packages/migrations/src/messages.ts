@@ -79,6 +79,8 @@ export const messages = {
   immutableDeleted: (path: string, tag: string) => `deletes migration ${path}, which release ${tag} already contains`,
   immutableFix: "Released migrations have run in production: revert the edit and write a new migration that makes the change.",
   noMigrations: "no migration directory found",
+  unknownRevision: (rev: string) => `"${rev}" does not name a commit`,
+  unknownRevisionHint: "Pass a tag, branch or commit id; in CI fetch the full history and tags (actions/checkout with fetch-depth: 0).",
   queryBroken: (query: string, where: string, error: string, cause: string) => `old query ${query} (${where}) no longer prepares: ${error}; broken by ${cause}`,
   queryBrokenFix: "Keep the old schema working for the previous release (expand now, contract in a later release), or change the migration.",
   queryFailsBefore: (query: string, where: string, error: string) => `old query ${query} (${where}) does not prepare even on the old schema: ${error}`,

@@ -1,6 +1,6 @@
 /** Which releases a gate compares: `--from auto` is the last good deploy from the ledger, else the previous release tag. */
 import * as v from "valibot";
-import { UsageError, type Config, type Repo } from "@shipgate/core";
+import type { Config, Repo } from "@shipgate/core";
 import { MigrationsOptions, type MigrationsSettings } from "./settings.js";
 
 export interface ResolvedRange {
@@ -15,24 +15,30 @@ export function migrationsSettings(config: Config): MigrationsSettings {
   return config.migrations ?? v.parse(MigrationsOptions, {});
 }
 
-export async function resolveRange(repo: Repo, fromSpec: string, toSpec: string, settings: MigrationsSettings): Promise<ResolvedRange> {
+/** A revision that names no commit; the CLI turns it into a usage error (errors do not cross package copies safely). */
+export interface UnknownRevision {
+  unknown: string;
+}
+
+export async function resolveRange(repo: Repo, fromSpec: string, toSpec: string, settings: MigrationsSettings): Promise<ResolvedRange | UnknownRevision> {
   const to = await commitOf(repo, toSpec);
-  if (fromSpec !== "auto") return { from: await commitOf(repo, fromSpec), to, fromSource: fromSpec };
+  if (to === null) return { unknown: toSpec };
+  if (fromSpec !== "auto") {
+    const from = await commitOf(repo, fromSpec);
+    return from === null ? { unknown: fromSpec } : { from, to, fromSource: fromSpec };
+  }
   const ledger = `refs/shipgate/${settings.environment}/good`;
   const good = await repo.git.probe(["rev-parse", "-q", "--verify", "--end-of-options", `${ledger}^{commit}`]);
   if (good !== null && good !== "" && good !== to) return { from: good, to, fromSource: `${ledger} (last good deploy)` };
   const tag = await repo.git.probe(["describe", "--tags", "--abbrev=0", `--match=${settings.tags}`, "--end-of-options", `${to}^`]);
-  if (tag !== null && tag !== "") return { from: await commitOf(repo, `refs/tags/${tag}`), to, fromSource: `${tag} (previous release tag)` };
+  const tagged = tag === null || tag === "" ? null : await commitOf(repo, `refs/tags/${tag}`);
+  if (tagged !== null) return { from: tagged, to, fromSource: `${tag} (previous release tag)` };
   return { from: repo.zeroOid, to, fromSource: "nothing (first release)" };
 }
 
-async function commitOf(repo: Repo, rev: string): Promise<string> {
+async function commitOf(repo: Repo, rev: string): Promise<string | null> {
   const oid = await repo.git.probe(["rev-parse", "-q", "--verify", "--end-of-options", `${rev}^{commit}`]);
-  if (oid === null || oid === "")
-    throw new UsageError(`"${rev}" does not name a commit`, {
-      hint: "Pass a tag, branch or commit id; in CI fetch the full history and tags (fetch-depth: 0).",
-    });
-  return oid;
+  return oid === null || oid === "" ? null : oid;
 }
 
 /** The config with the two migration policies turned on from the `migrations:` section (they are not core policies). */

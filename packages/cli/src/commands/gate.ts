@@ -1,5 +1,5 @@
 /** `shipgate gate`: the release gate; refuses a release whose migrations break the running version or cannot be rolled back. */
-import { buildRangeChange, colourEnabled, findConfigFile, formatReport, isZeroOid, loadConfig, openRepo, runPolicies } from "@shipgate/core";
+import { buildRangeChange, colourEnabled, findConfigFile, formatReport, isZeroOid, loadConfig, openRepo, runPolicies, UsageError } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
 
@@ -20,7 +20,7 @@ const gate: Command = async (argv, io) => {
     },
     USAGE,
   );
-  const { migrationsPolicy, immutabilityPolicy, migrationsSettings, resolveRange, withMigrationPolicies } = await import("@shipgate/migrations");
+  const { migrationsPolicy, immutabilityPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages } = await import("@shipgate/migrations");
   const repo = await openRepo(io.cwd, io.env);
   const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
   const base = migrationsSettings(config);
@@ -32,6 +32,7 @@ const gate: Command = async (argv, io) => {
     ...(url === undefined ? {} : { database: { url } }),
   };
   const range = await resolveRange(repo, values.from, values.to, settings);
+  if ("unknown" in range) throw new UsageError(messages.unknownRevision(range.unknown), { hint: messages.unknownRevisionHint });
   io.stderr.write(`shipgate gate: ${range.to.slice(0, 12)} against ${range.fromSource}\n`);
   const known = isZeroOid(range.from) ? [] : [range.from];
   const change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], { stage: "ci", known });

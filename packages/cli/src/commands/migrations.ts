@@ -33,7 +33,7 @@ const migrations: Command = async (argv, io) => {
 async function lint(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { format: { type: "string", default: "text" }, config: { type: "string" }, layout: { type: "string" } }, USAGE);
   if (positionals.length === 0) return rangeCheck(["--static", ...argv], io);
-  const { lintFiles } = await import("@shipgate/migrations");
+  const { lintFiles } = await import("@shipgate/migrations/static");
   const files = positionals.map((path) => ({ path, text: readFileSync(resolve(io.cwd, path), "utf8") }));
   const findings = await lintFiles(files, values.layout === "dbmate" ? { layout: "dbmate", transaction: "always", hasDowns: true } : {});
   if (values.format === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
@@ -64,13 +64,14 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
     },
     USAGE,
   );
-  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies } = await import("@shipgate/migrations");
+  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages } = await import("@shipgate/migrations");
   const repo = await openRepo(io.cwd, io.env);
   const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
   const url = values.database ?? io.env["SHIPGATE_DATABASE_URL"];
   const base = migrationsSettings(config);
   const settings = { ...base, dynamic: values.static ? false : true, ...(url === undefined ? {} : { database: { url } }) };
   const range = await resolveRange(repo, values.from, values.to, settings);
+  if ("unknown" in range) throw new UsageError(messages.unknownRevision(range.unknown), { hint: messages.unknownRevisionHint });
   io.stderr.write(`shipgate migrations: ${range.to.slice(0, 12)} against ${range.fromSource}\n`);
   const change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], {
     stage: "ci",
@@ -86,7 +87,7 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
 }
 
 async function rules(io: Io): Promise<number> {
-  const { STATEMENT_RULES, FILE_RULES, DEFAULT_SEVERITY } = await import("@shipgate/migrations");
+  const { STATEMENT_RULES, FILE_RULES, DEFAULT_SEVERITY } = await import("@shipgate/migrations/static");
   const all = [...STATEMENT_RULES, ...FILE_RULES];
   const width = Math.max(...all.map((r) => r.id.length));
   for (const rule of all)

@@ -1,6 +1,6 @@
 /** The database the dynamic check runs on: PGlite embedded in this process, or a fresh database on a PostgreSQL server. */
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite as PGliteType } from "@electric-sql/pglite";
 import type { Client as PgClient, ClientConfig } from "pg";
 
 export interface Database {
@@ -16,7 +16,8 @@ export interface Database {
 }
 
 export async function openPglite(): Promise<Database> {
-  const db = await PGlite.create();
+  const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
+  const db: PGliteType = await PGlite.create();
   return {
     exec: async (sql) => {
       await db.exec(sql);

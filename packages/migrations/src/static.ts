@@ -1,0 +1,16 @@
+/** `@shipgate/migrations/static`: the static analysis alone (parser, layouts, rules), without git, config or databases. */
+export {
+  LAYOUTS,
+  detectLayout,
+  discoverMigrations,
+  dbmateSection,
+  compareMigrations,
+  type LayoutName,
+  type Migration,
+  type TransactionMode,
+} from "./layout/discover.js";
+export { loadParser, parseSql, type ParsedSql, type Statement } from "./sql/parse.js";
+export { lintRelease, type LintFinding, type LintOptions, type MigrationSource, type RuleSetting } from "./lint.js";
+export { lintFiles, type TextFile, type LintTextOptions } from "./lint-text.js";
+export { STATEMENT_RULES, FILE_RULES, RULE_IDS } from "./rules/index.js";
+export { DEFAULT_SEVERITY, type Category, type Rule } from "./rules/rule.js";
