@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * Server gate benchmark: push a generated 10,000-commit history into a bare repository with no hook, with
+ * shipgate's pre-receive hook, and time a plain `git log -p` over the same range; then push 100 more commits
+ * onto it the same ways. Prints times and ratios. Target: hook overhead <= 1.5x the `git log -p`, and a
+ * 100-commit push checked well inside 1 s.
+ *
+ * Knobs: BENCH_COMMITS (10000), BENCH_RUNS (3, for the 100-commit pushes).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const WORK = join(ROOT, ".bench-work", "server");
+const SHIPGATE = join(ROOT, "packages", "cli", "bin.js");
+const COMMITS = Number(process.env.BENCH_COMMITS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_"))),
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+};
+const CONFIG = `policies:
+  commit-message: error
+  forbidden-paths: error
+  file-size: { max: 1 MB }
+  secrets: error
+  protected-refs: error
+`;
+const log = (line) => process.stderr.write(`[server] ${line}\n`);
+
+const git = (cwd, args, input) => execFileSync("git", args, { cwd, env: ENV, input, maxBuffer: 1 << 30 });
+
+if (!existsSync(join(ROOT, "packages", "server", "dist", "bin.js"))) {
+  console.error("build first: pnpm build");
+  process.exit(2);
+}
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(WORK, { recursive: true });
+const work = join(WORK, "work");
+git(WORK, ["init", "-q", "-b", "main", work]);
+log(`generating ${COMMITS} commits`);
+git(work, ["fast-import", "--quiet"], history(COMMITS, 0));
+git(work, ["reset", "-q", "--hard", "main"]);
+const base = git(work, ["rev-parse", "main"]).toString().trim();
+const config = join(WORK, "server.yml");
+writeFileSync(config, CONFIG);
+
+const plain = bare("plain.git", false);
+const gated = bare("gated.git", true);
+const big = {
+  none: timePush(plain, "main"),
+  hook: timePush(gated, "main"),
+  log: time(() => git(work, ["log", "-p", "--cc", "--no-color", base])),
+  logDefault: time(() => git(work, ["log", "-p", "--no-color", base])),
+};
+log(`hook said: ${big.hook.said}`);
+
+// 100 more commits on top, pushed RUNS times (each run resets the servers to the base).
+git(work, ["fast-import", "--quiet", "--force"], history(100, COMMITS, base));
+const tip = git(work, ["rev-parse", "main"]).toString().trim();
+const small = { none: [], hook: [], log: [], said: [] };
+for (let i = 0; i < RUNS; i++) {
+  for (const repo of [plain, gated]) git(repo, ["update-ref", "refs/heads/main", base]);
+  small.none.push(timePush(plain, "main").ms);
+  const hooked = timePush(gated, "main");
+  small.hook.push(hooked.ms);
+  small.said.push(hooked.said);
+  small.log.push(time(() => git(work, ["log", "-p", "--cc", "--no-color", `${base}..${tip}`])));
+}
+
+const overhead = big.hook.ms - big.none.ms;
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const smallOverhead = med(small.hook) - med(small.none);
+console.log(
+  `server gate, ${COMMITS}-commit initial push (git ${git(WORK, ["--version"]).toString().trim().replace("git version ", "")}, node ${process.versions.node})`,
+);
+console.log(`  push, no hook            ${fmt(big.none.ms)}`);
+console.log(`  push, shipgate hook      ${fmt(big.hook.ms)}   (hook overhead ${fmt(overhead)}; ${big.hook.said})`);
+console.log(`  git log -p --cc          ${fmt(big.log)}`);
+console.log(`  git log -p (no merges)   ${fmt(big.logDefault)}`);
+console.log(`  hook overhead / log -p   ${(overhead / big.log).toFixed(2)}x   (target <= 1.5x)`);
+console.log(`  hook push / plain push   ${(big.hook.ms / big.none.ms).toFixed(2)}x`);
+console.log(`100-commit push onto it (median of ${RUNS})`);
+console.log(`  push, no hook            ${fmt(med(small.none))}`);
+console.log(`  push, shipgate hook      ${fmt(med(small.hook))}   (hook overhead ${fmt(smallOverhead)}; ${med(small.said.map((s) => s))})`);
+console.log(`  git log -p --cc          ${fmt(med(small.log))}`);
+console.log(`  hook overhead / log -p   ${(smallOverhead / med(small.log)).toFixed(2)}x   (target: well inside 1 s)`);
+
+function bare(name, hooked) {
+  const dir = join(WORK, name);
+  git(WORK, ["init", "-q", "--bare", "-b", "main", dir]);
+  git(dir, ["config", "gc.auto", "0"]);
+  if (hooked) execFileSync(process.execPath, [SHIPGATE, "server", "install", dir, "--config", config], { env: ENV, stdio: "ignore" });
+  return dir;
+}
+
+function timePush(repo, ref) {
+  const started = performance.now();
+  const result = spawnSync("git", ["push", "-q", repo, ref], { cwd: work, env: ENV, encoding: "utf8", maxBuffer: 1 << 28 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`push to ${repo} failed: ${result.stderr}`);
+  const said = /checked .*?ok/.exec(result.stderr)?.[0] ?? "(no hook)";
+  return { ms, said };
+}
+
+function time(fn) {
+  const started = performance.now();
+  fn();
+  return performance.now() - started;
+}
+
+function fmt(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+/** A fast-import stream: `count` conventional commits, each editing two of 200 source files; every 50th is a merge. */
+function history(count, offset, from) {
+  const out = [];
+  let mark = 0;
+  const files = 200;
+  for (let i = 0; i < count; i++) {
+    const n = offset + i;
+    mark++;
+    const body = (f) => `export const value${f} = ${n};\n// change ${n} in file ${f}\n`.repeat(3);
+    const parent = mark === 1 ? (from ? `from ${from}\n` : "") : `from :${mark - 1}\n`;
+    const merge = n % 50 === 49 && mark > 3 ? `merge :${mark - 3}\n` : "";
+    const a = n % files;
+    const b = (n * 7 + 3) % files;
+    out.push(
+      `commit refs/heads/main\nmark :${mark}\nauthor Bench <bench@example.com> ${1700000000 + n} +0000\ncommitter Bench <bench@example.com> ${1700000000 + n} +0000\n`,
+      data(`feat(bench): change ${n}\n`),
+      parent,
+      merge,
+      `M 100644 inline src/file${a}.ts\n`,
+      data(body(a)),
+      `M 100644 inline src/file${b}.ts\n`,
+      data(body(b)),
+      "\n",
+    );
+  }
+  return out.join("");
+}
+
+function data(text) {
+  return `data ${Buffer.byteLength(text)}\n${text}`;
+}
