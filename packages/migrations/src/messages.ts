@@ -84,6 +84,7 @@ export const messages = {
   queryBroken: (query: string, where: string, error: string, cause: string) => `old query ${query} (${where}) no longer prepares: ${error}; broken by ${cause}`,
   queryBrokenFix: "Keep the old schema working for the previous release (expand now, contract in a later release), or change the migration.",
   queryFailsBefore: (query: string, where: string, error: string) => `old query ${query} (${where}) does not prepare even on the old schema: ${error}`,
+  queryFileInvalid: (error: string) => `this query file of the previous release does not parse, so its queries are not checked: ${error}`,
   queryFailsBeforeFix: "Fix the declared query set of the previous release (the `migrations.queries` globs) so every query prepares there.",
   applyFailed: (path: string, line: number, error: string) => `migration ${path}:${line} fails to apply: ${error}`,
   applyFailedFix: "Fix the migration so it applies on a copy of the previous release's schema.",

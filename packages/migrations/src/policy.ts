@@ -3,6 +3,7 @@ import { compileGlobs, definePolicy, isZeroOid, type Change, type Issue } from "
 import { runInWorktree } from "./dynamic/test-command.js";
 import { verifyRelease, type VerifyResult } from "./dynamic/verify.js";
 import { lintRelease, type MigrationSource } from "./lint.js";
+import { messages } from "./messages.js";
 import { collectReads, readQueryFile, type DeclaredQuery } from "./queries.js";
 import { MigrationsOptions, type MigrationsSettings } from "./settings.js";
 import { listTree, loadMigrations, readTexts } from "./tree.js";
@@ -43,7 +44,8 @@ export async function checkRelease(
   ]);
   const before = new Map(previous.sources.map((s) => [s.migration.up, s.up]));
   const added = current.sources.filter((s) => !before.has(s.migration.up) || (s.migration.repeatable && before.get(s.migration.up) !== s.up));
-  const queries = first ? [] : await loadQueries(change, from, settings.queries);
+  const loaded = first ? { queries: [], errors: [] } : await loadQueries(change, from, settings.queries);
+  const queries = loaded.queries;
   const oldReads = queries.length > 0 ? collectReads(queries) : null;
   const commitOf = new Map(change.files.map((f) => [f.path, f.commit]));
   const issue = (rule: string, finding: { severity: "error" | "warn"; path: string; line: number; column?: number; message: string; fix: string }): Issue => {
@@ -60,6 +62,7 @@ export async function checkRelease(
   };
   const findings = await lintRelease(previous.sources, added, { rules: settings.rules, oldReads });
   const issues = findings.map((f) => issue(f.rule, f));
+  for (const error of loaded.errors) issues.push(issue("old-query-invalid", { severity: "warn", ...error, fix: messages.queryFailsBeforeFix }));
   let verify: VerifyResult | null = null;
   if (settings.dynamic && added.length > 0) {
     const test = settings.test;
@@ -77,10 +80,21 @@ export async function checkRelease(
 }
 
 /** The previous release's declared queries: every file at `rev` matching the `queries` globs. */
-async function loadQueries(change: Change, rev: string, globs: readonly string[]): Promise<DeclaredQuery[]> {
-  if (globs.length === 0) return [];
+async function loadQueries(
+  change: Change,
+  rev: string,
+  globs: readonly string[],
+): Promise<{ queries: DeclaredQuery[]; errors: { path: string; line: number; message: string }[] }> {
+  if (globs.length === 0) return { queries: [], errors: [] };
   const match = compileGlobs(globs);
   const entries = (await listTree(change.repo, rev, ["."])).filter((e) => match(e.path));
   const texts = await readTexts(change.objects, entries);
-  return [...texts].flatMap(([path, text]) => readQueryFile(path, text).queries);
+  const queries: DeclaredQuery[] = [];
+  const errors: { path: string; line: number; message: string }[] = [];
+  for (const [path, text] of texts) {
+    const read = readQueryFile(path, text);
+    queries.push(...read.queries);
+    if (read.error) errors.push({ path, line: read.error.line, message: messages.queryFileInvalid(read.error.message) });
+  }
+  return { queries, errors };
 }

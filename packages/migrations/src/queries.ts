@@ -21,9 +21,9 @@ export interface OldReads {
 }
 
 /** Splits a query file into statements, taking `-- name:` and `-- params:` comments that precede each. */
-export function readQueryFile(path: string, text: string): { queries: DeclaredQuery[]; error: string | null } {
+export function readQueryFile(path: string, text: string): { queries: DeclaredQuery[]; error: { line: number; message: string } | null } {
   const parsed = parseSql(text);
-  if (parsed.error) return { queries: [], error: `${path}:${parsed.error.line}: ${parsed.error.message}` };
+  if (parsed.error) return { queries: [], error: { line: parsed.error.line, message: parsed.error.message } };
   let previousEnd = 0;
   const queries = parsed.statements.map((statement): DeclaredQuery => {
     const before = parsed.comments.filter((c) => c.start >= previousEnd && c.end <= statement.start);
@@ -77,7 +77,11 @@ function walk(node: unknown, name: string, reads: OldReads): void {
   }
   const target = as(node, "ResTarget");
   if (target) note(reads.columns, str(target["name"]), name, reads);
-  for (const value of Object.values(node as Record<string, unknown>)) walk(value, name, reads);
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    // INSERT, UPDATE and DELETE hold their target as a bare RangeVar under `relation`.
+    if (key === "relation" && value !== null && typeof value === "object") note(reads.tables, str((value as Record<string, unknown>)["relname"]), name, reads);
+    walk(value, name, reads);
+  }
 }
 
 function note(set: Set<string>, value: string | undefined, query: string, reads: OldReads): void {
