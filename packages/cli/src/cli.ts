@@ -6,9 +6,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
+  demo: { summary: "show shipgate blocking and fixing commits in a throwaway repository", load: () => import("./commands/demo.js") },
+  policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },
-  policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   server: { summary: "install, remove or run the server hooks (pre-receive) of bare repositories", load: () => import("./commands/server.js") },
 };
 

@@ -1,7 +1,8 @@
 /**
  * Writes fixers' output into the index, and into the work tree only where the file still equals the staged
  * version. Nothing is stashed: unstaged work is never touched. The writes form one critical section that a
- * Ctrl-C cannot cut in half: an interrupt before it writes nothing, an interrupt during it rolls everything back.
+ * Ctrl-C cannot cut in half: an interrupt before it writes nothing, an interrupt during it rolls everything back,
+ * and `undo()` lets the entry point roll back an interrupt that comes after it, until the process exits.
  */
 import { lstatSync, readFileSync, renameSync, writeFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { join, dirname, basename, resolve } from "node:path";
@@ -16,6 +17,8 @@ export interface AppliedFixes {
   /** Paths whose work tree copy was left alone because it has unstaged changes. */
   keptUnstaged: string[];
   interrupted: boolean;
+  /** Restores the index and work tree as they were (synchronous, safe inside a signal handler). */
+  undo: () => void;
 }
 
 interface Planned {
@@ -28,7 +31,7 @@ interface Planned {
 
 /** Applies fixes; returns what changed. On SIGINT/SIGTERM during the writes, restores the previous state. */
 export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes: readonly Fix[], objects: ObjectReader): Promise<AppliedFixes> {
-  const result: AppliedFixes = { staged: [], workTree: [], keptUnstaged: [], interrupted: false };
+  const result: AppliedFixes = { staged: [], workTree: [], keptUnstaged: [], interrupted: false, undo: () => undefined };
   const byPath = new Map(files.map((f) => [f.path, f]));
   const candidates: Omit<Planned, "newOid">[] = [];
   for (const fix of fixes) {
@@ -79,13 +82,7 @@ export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  // Until this process exits (and git goes on to commit), a Ctrl-C still undoes the fixes.
-  const late = () => {
-    rollback();
-    process.exit(130);
-  };
-  process.once("SIGINT", late);
-  process.once("SIGTERM", late);
+  result.undo = rollback;
   result.staged = planned.map((p) => p.file.path);
   result.workTree = writtenWorkTree.map((p) => p.file.path);
   result.keptUnstaged = planned.filter((p) => !p.touchWorkTree).map((p) => p.file.path);

@@ -176,11 +176,9 @@ describe("fixers on random repositories", () => {
         if (outcome.exitCode !== 0) {
           refusals++;
           expect(broken || logs.some((l) => l.includes("nothing is left to commit")), context).toBe(true);
-          if (broken) {
-            // A refused commit leaves the index and the work tree exactly as they were.
-            expect(snapshot(dir, "index"), context).toEqual(before.index);
-            expect(workTree(dir, before.wt.keys()), context).toEqual(before.wt);
-          }
+          // A refused commit leaves the index and the work tree exactly as they were.
+          expect(snapshot(dir, "index"), context).toEqual(before.index);
+          expect(workTree(dir, before.wt.keys()), context).toEqual(before.wt);
           continue;
         }
         expect(broken, context).toBe(false);

@@ -76,6 +76,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
     if (fixes.staged.length > 0) ctx.log(messages.fixedFiles(fixes.staged.length));
     if (fixes.keptUnstaged.length > 0) ctx.log(messages.keptUnstaged(fixes.keptUnstaged));
     if (fixes.staged.length > 0 && (await nothingStaged(repo))) {
+      fixes.undo(); // a refused commit changes nothing
       ctx.log(messages.emptyAfterFix);
       ctx.log(`  ${messages.emptyAfterFixHint}`);
       return { report, fixes, exitCode: 1 };

@@ -9,7 +9,7 @@ export const messages = {
     `shipgate: ${paths.length === 1 ? "this file has" : "these files have"} unstaged changes, so only the staged version was fixed; your work tree copy is untouched: ${paths.join(", ")}`,
   fixesNotApplied: (n: number) => `shipgate: ${n} file${n === 1 ? "" : "s"} will be fixed once the errors below are resolved (nothing was changed now).`,
   emptyAfterFix: "shipgate: the fixers turned every staged change back into what HEAD already has: nothing is left to commit.",
-  emptyAfterFixHint: "Nothing was lost; your staged changes were formatting only. Use `git commit --no-verify` to commit anyway.",
+  emptyAfterFixHint: "Your index and work tree are as they were (the staged changes were formatting only). Use `git commit --no-verify` to commit them anyway.",
   interrupted: "shipgate: interrupted: the index and work tree are as they were before this hook ran.",
   messageFileMissing: (path: string) => `cannot read the commit message file ${path}`,
   messageFileHint: "commit-msg is run by git with the message file as its argument: shipgate run commit-msg <file>.",

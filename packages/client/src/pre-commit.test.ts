@@ -78,6 +78,8 @@ describe("pre-commit fixers", () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("nothing is left to commit");
     expect(repo.git("rev-parse", "HEAD")).toBe(head);
+    expect(repo.git("diff", "--cached", "--name-only")).toBe("f.js");
+    expect(readFileSync(join(repo.dir, "f.js"), "utf8")).toBe(UGLY);
   });
 
   it("works before the first commit and in a merge in progress", () => {

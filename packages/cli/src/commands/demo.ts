@@ -47,7 +47,11 @@ const demo: Command = async (argv, io) => {
 
 function steps(prettier: boolean): Step[] {
   const list: Step[] = [
-    { title: 'git commit -m "added stuff"  (not a Conventional Commit)', expect: "refused", run: (r) => r.git(["commit", "--allow-empty", "-m", "added stuff"]) },
+    {
+      title: 'git commit -m "added stuff"  (not a Conventional Commit)',
+      expect: "refused",
+      run: (r) => r.git(["commit", "--allow-empty", "-m", "added stuff"]),
+    },
     { title: 'git commit -m "feat: add the demo"', expect: "accepted", run: (r) => r.git(["commit", "--allow-empty", "-m", "feat: add the demo"]) },
     {
       title: "commit a config file holding an AWS access key",
@@ -71,7 +75,8 @@ function steps(prettier: boolean): Step[] {
         r.write("src/app.js", "export const greet=(name)=>{return 'hello '+name}\n// TODO: not staged, stays in your work tree\n");
         return r.git(["commit", "-m", "feat: greet people"]);
       },
-      after: (r) => `committed:\n${indent(r.git(["show", "HEAD:src/app.js"]).output)}work tree (unstaged line kept):\n${indent(readFileSync(join(r.dir, "src/app.js"), "utf8"))}`,
+      after: (r) =>
+        `committed:\n${indent(r.git(["show", "HEAD:src/app.js"]).output)}work tree (unstaged line kept):\n${indent(readFileSync(join(r.dir, "src/app.js"), "utf8"))}`,
     });
   }
   list.push({
@@ -93,7 +98,15 @@ function createDemoRepo(root: string, io: Io): DemoRepo {
   const hooks = join(root, "hooks");
   mkdirSync(dir);
   const bin = fileURLToPath(new URL("../../bin.js", import.meta.url));
-  const env: NodeJS.ProcessEnv = { ...io.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "Demo", GIT_AUTHOR_EMAIL: "demo@example.com", GIT_COMMITTER_NAME: "Demo", GIT_COMMITTER_EMAIL: "demo@example.com" };
+  const env: NodeJS.ProcessEnv = {
+    ...io.env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_AUTHOR_NAME: "Demo",
+    GIT_AUTHOR_EMAIL: "demo@example.com",
+    GIT_COMMITTER_NAME: "Demo",
+    GIT_COMMITTER_EMAIL: "demo@example.com",
+  };
   for (const key of Object.keys(env)) if (key.startsWith("GIT_") && !/^GIT_(CONFIG_|AUTHOR_|COMMITTER_)/.test(key)) delete env[key];
   delete env["SHIPGATE"];
   delete env["SHIPGATE_SKIP"];
@@ -104,7 +117,11 @@ function createDemoRepo(root: string, io: Io): DemoRepo {
   git(["init", "-q", "-b", "main"]);
   spawnSync("git", ["init", "-q", "--bare", remote], { env });
   mkdirSync(hooks);
-  for (const [hook, args] of [["pre-commit", 'run pre-commit "$@"'], ["commit-msg", 'run commit-msg "$1"'], ["pre-push", 'run pre-push "$@"']] as const) {
+  for (const [hook, args] of [
+    ["pre-commit", 'run pre-commit "$@"'],
+    ["commit-msg", 'run commit-msg "$1"'],
+    ["pre-push", 'run pre-push "$@"'],
+  ] as const) {
     writeFileSync(join(hooks, hook), `#!/bin/sh\nexec "${process.execPath}" "${bin}" ${args}\n`, { mode: 0o755 });
   }
   git(["config", "core.hooksPath", hooks]);

@@ -25,6 +25,16 @@ const run: Command = async (argv, io) => {
     default:
       throw new UsageError(messages.unknownHook(hook ?? ""), { hint: messages.unknownHookHint });
   }
+  const undo = outcome.fixes?.undo;
+  if (undo && outcome.exitCode === 0) {
+    // Until this process exits and git goes on to commit, a Ctrl-C still undoes the fixes.
+    const late = () => {
+      undo();
+      process.exit(130);
+    };
+    process.once("SIGINT", late);
+    process.once("SIGTERM", late);
+  }
   if (outcome.report) {
     io.stderr.write(formatReport(outcome.report, values.format, { colour: colourEnabled(io.stderr, io.env), ...(values.verbose ? { verbose: true } : {}) }));
   }

@@ -8,8 +8,10 @@ import secrets from "./secrets.js";
 import author from "./author.js";
 import protectedRefs from "./protected-refs.js";
 import signedCommits from "./signed-commits.js";
+import eslint from "./eslint.js";
+import prettier from "./prettier.js";
 
-export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, secrets, author, fileSize, protectedRefs, signedCommits];
+export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, secrets, author, fileSize, protectedRefs, signedCommits, eslint, prettier];
 
 export function findPolicy(id: string): AnyPolicy | undefined {
   return POLICIES.find((policy) => policy.id === id);
