@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, loadavg, release, type as osType } from "node:os";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureTools, installedVersion, TOOL_VERSIONS } from "./lib/client-tools.mjs";
@@ -18,7 +18,9 @@ import { formatMs, formatRatio, summarize, timeCommand } from "./lib/timing.mjs"
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WORK = join(ROOT, ".bench-work", "client");
 const RESULTS_FILE = join(ROOT, ".bench-work", "client-results.json");
-const SHIPGATE_BIN = join(ROOT, "packages", "cli", "bin.js");
+const BUILT_CLI = join(ROOT, "packages", "cli");
+// The hooks run a copy of the built CLI taken at start, so a rebuild in the working tree cannot break a run.
+const SHIPGATE_BIN = join(WORK, "shipgate-cli", "bin.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const FILE_COUNT = Number(process.env.BENCH_FILES ?? 10_000);
@@ -32,7 +34,7 @@ await main();
 
 async function main() {
   const started = Date.now();
-  assertShipgateBuilt();
+  snapshotShipgate();
   const nodeModules = ensureTools(join(WORK, "tools"), log);
   const repo = createBenchRepo(nodeModules);
   const setups = hookSetups(repo);
@@ -45,10 +47,25 @@ async function main() {
   log(`results written to ${RESULTS_FILE} (${results.totalSeconds.toFixed(0)} s in all)`);
 }
 
-/** The bench measures the CLI as built; it does not build it (the build is `pnpm build`). */
-function assertShipgateBuilt() {
-  const probe = spawnSync(process.execPath, [SHIPGATE_BIN, "--help"], { encoding: "utf8" });
-  if (probe.status !== 0) throw new Error(`shipgate is not built or does not start: run \`pnpm build\` first.\n${probe.stderr}`);
+/**
+ * Copies the built CLI's hook path (bin.js and the self-contained dist/bundle) into the scratch directory and
+ * checks it starts. The bench measures the CLI as built; it does not build it (the build is `pnpm build`).
+ */
+function snapshotShipgate() {
+  const dir = dirname(SHIPGATE_BIN);
+  for (let attempt = 1; ; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      cpSync(join(BUILT_CLI, "bin.js"), SHIPGATE_BIN);
+      cpSync(join(BUILT_CLI, "dist", "bundle"), join(dir, "dist", "bundle"), { recursive: true });
+    } catch (error) {
+      if (attempt >= 5) throw new Error(`shipgate is not built: run \`pnpm build\` first (${error.message})`);
+    }
+    const probe = spawnSync(process.execPath, [SHIPGATE_BIN, "--help"], { encoding: "utf8" });
+    if (probe.status === 0) return;
+    if (attempt >= 5) throw new Error(`shipgate is not built or does not start: run \`pnpm build\` first.\n${probe.stderr}`);
+    spawnSync("sleep", ["2"]); // a rebuild may be in progress
+  }
 }
 
 /** Builds the repo: generated files, the shared node_modules, one base commit, husky installed as its docs say. */
