@@ -15,7 +15,10 @@ describe("installed from the npm tarballs", () => {
     const repo = createRepo();
     const env = { ...repo.env, PATH: `${join(repo.dir, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}` };
     await installTarballs(repo.dir, ["shipgate"]);
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "husky@^9.1.7", "prettier@^3.6.0"], { cwd: repo.dir, stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "husky@^9.1.7", "prettier@^3.6.0"], {
+      cwd: repo.dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     repo.write({ ".gitignore": "node_modules/\n" });
 
     const init = run("./node_modules/.bin/shipgate", ["init"], { cwd: repo.dir, env });

@@ -2,5 +2,5 @@
 export { runPreCommit, runCommitMsg, runPrePush, cleanMessage, parsePushLines, type HookContext, type HookOutcome } from "./hooks.js";
 export { applyFixes, type AppliedFixes } from "./apply-fixes.js";
 export { readSkips, type SkipDecision } from "./skip.js";
-export { initRepo, type InitOptions, type InitResult } from "./init.js";
+export { initRepo, hookScript, HOOKS, type InitOptions, type InitResult } from "./init.js";
 export { messages } from "./messages.js";

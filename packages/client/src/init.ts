@@ -82,7 +82,7 @@ async function refuseForeignHooksPath(git: Awaited<ReturnType<typeof openRepo>>[
 }
 
 /** The hook husky runs with `sh -e`: find shipgate in this package's node_modules first, then on PATH. */
-function hookScript(pkgRel: string, args: string): string {
+export function hookScript(pkgRel: string, args: string): string {
   const bin = pkgRel === "" ? "node_modules/.bin/shipgate" : `${pkgRel}/node_modules/.bin/shipgate`;
   return [
     "# shipgate: installed by `shipgate init`; SHIPGATE=0 skips, SHIPGATE_SKIP=policy,policy skips some.",

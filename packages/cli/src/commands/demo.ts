@@ -57,7 +57,7 @@ function steps(prettier: boolean): Step[] {
       title: "commit a config file holding an AWS access key",
       expect: "refused",
       run: (r) => {
-        r.write("config/app.ini", "[aws]\nregion = eu-west-1\naccess_key = AKIAZ7VRSQ4KXG2MPLTW\n");
+        r.write("config/app.ini", "[aws]\nregion = eu-west-1\naccess_key = AKIAZ7VRSQ4KXG2MPLTW\n"); // shipgate-allow secrets: a fake key the demo shows being refused
         r.git(["add", "config/app.ini"]);
         return r.git(["commit", "-m", "feat: add app config"]);
       },

@@ -93,3 +93,22 @@ describe("buildRangeChange", () => {
     expect(change.files.map((f) => f.path)).toEqual(["a.txt"]);
   });
 });
+
+describe("latestVersions", () => {
+  it("keeps each path's newest version across a range and drops paths deleted or renamed away", async () => {
+    const { latestVersions } = await import("./types.js");
+    const repo = createRepo({ files: { "a.js": "1\n", "b.js": "1\n", "c.js": "1\n" } });
+    const base = repo.git("rev-parse", "HEAD");
+    repo.commit("feat: two", { "a.js": "2\n" });
+    repo.git("rm", "-q", "b.js");
+    repo.git("mv", "c.js", "d.js");
+    repo.commit("feat: three", { "a.js": "3\n" });
+    const head = repo.git("rev-parse", "HEAD");
+    const change = await buildRangeChange(await openRepo(repo.dir, repo.env), [{ name: "HEAD", oldOid: base, newOid: head }], { stage: "ci", known: [base] });
+    const latest = latestVersions(change.files);
+    expect(latest.map((f) => [f.path, f.commit])).toEqual([
+      ["a.js", head],
+      ["d.js", head],
+    ]);
+  });
+});

@@ -105,3 +105,17 @@ export function fileKind(mode: string): FileKind {
   if (mode === "120000") return "symlink";
   return "file";
 }
+
+/**
+ * The newest version of each path among `files` (ordered oldest commit first), dropping paths whose newest change
+ * is a deletion: what a range leaves behind, for checks such as formatting that judge the result, not each step.
+ */
+export function latestVersions(files: readonly FileChange[]): FileChange[] {
+  const latest = new Map<string, FileChange>();
+  for (const file of files) {
+    latest.delete(file.path);
+    latest.set(file.path, file);
+    if (file.oldPath !== null && file.status === "R") latest.delete(file.oldPath);
+  }
+  return [...latest.values()].filter((file) => file.status !== "D");
+}

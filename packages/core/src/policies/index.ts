@@ -11,7 +11,18 @@ import signedCommits from "./signed-commits.js";
 import eslint from "./eslint.js";
 import prettier from "./prettier.js";
 
-export const POLICIES: readonly AnyPolicy[] = [commitMessage, branchName, forbiddenPaths, secrets, author, fileSize, protectedRefs, signedCommits, eslint, prettier];
+export const POLICIES: readonly AnyPolicy[] = [
+  commitMessage,
+  branchName,
+  forbiddenPaths,
+  secrets,
+  author,
+  fileSize,
+  protectedRefs,
+  signedCommits,
+  eslint,
+  prettier,
+];
 
 export function findPolicy(id: string): AnyPolicy | undefined {
   return POLICIES.find((policy) => policy.id === id);
