@@ -17,3 +17,13 @@ export function safeRegExp(source: string, key: string, flags = ""): RegExp {
     });
   }
 }
+
+/** Whether `source` compiles as a JavaScript regular expression (for schema checks that report, not throw). */
+export function isValidRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,11 +2,11 @@
 import * as v from "valibot";
 import { definePolicy, type Issue } from "./policy.js";
 import type { CommitInfo, Person } from "../change/types.js";
-import { safeRegExp } from "../regex.js";
+import { safeRegExp, isValidRegExp } from "../regex.js";
 
 const patterns = v.pipe(
   v.union([v.string(), v.array(v.string())], "expected a regular expression or a list of them"),
-  v.check((value) => (Array.isArray(value) ? value : [value]).every(isRegExp), "expected valid JavaScript regular expressions"),
+  v.check((value) => (Array.isArray(value) ? value : [value]).every(isValidRegExp), "expected valid JavaScript regular expressions"),
 );
 
 const options = v.strictObject({
@@ -74,13 +74,4 @@ function same(a: Person, b: Person): boolean {
 
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
 }

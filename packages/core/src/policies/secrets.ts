@@ -3,11 +3,11 @@ import * as v from "valibot";
 import { definePolicy, type Issue, type Severity } from "./policy.js";
 import type { FileChange } from "../change/types.js";
 import { compileGlobs } from "../glob.js";
-import { safeRegExp } from "../regex.js";
+import { safeRegExp, isValidRegExp } from "../regex.js";
 
 const regexSource = v.pipe(
   v.string(),
-  v.check((source) => isRegExp(source), "expected a valid JavaScript regular expression"),
+  v.check((source) => isValidRegExp(source), "expected a valid JavaScript regular expression"),
 );
 
 const options = v.strictObject({
@@ -236,13 +236,4 @@ function fixFor(file: FileChange, hit: Hit): string {
   if (hit.test) return `Test keys are still credentials: ${store}; ${allow}.`;
   if (file.commit === null) return `Remove it from the staged file and ${store}; rotate it if it was ever shared; ${allow}.`;
   return `Rotate the credential now (it is in commit history), remove it from the commits (git rebase -i, or git filter-repo for older history) and ${store}; ${allow}.`;
-}
-
-function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
 }
