@@ -30,7 +30,21 @@ interface Planned {
 }
 
 /** Applies fixes; returns what changed. On SIGINT/SIGTERM during the writes, restores the previous state. */
-export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes: readonly Fix[], objects: ObjectReader): Promise<AppliedFixes> {
+export interface ApplyOptions {
+  /**
+   * Called with the undo function right after the writes, while this function's own signal handlers are still in
+   * place, so an entry point can keep Ctrl-C protection with no gap until it exits.
+   */
+  armUndo?: (undo: () => void) => void;
+}
+
+export async function applyFixes(
+  repo: Repo,
+  files: readonly FileChange[],
+  fixes: readonly Fix[],
+  objects: ObjectReader,
+  options: ApplyOptions = {},
+): Promise<AppliedFixes> {
   const result: AppliedFixes = { staged: [], workTree: [], keptUnstaged: [], interrupted: false, undo: () => undefined };
   const byPath = new Map(files.map((f) => [f.path, f]));
   const candidates: Omit<Planned, "newOid">[] = [];
@@ -78,6 +92,7 @@ export async function applyFixes(repo: Repo, files: readonly FileChange[], fixes
       rollback();
       return { ...result, interrupted: true };
     }
+    options.armUndo?.(rollback);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -28,6 +28,8 @@ export interface HookContext {
   log: (line: string) => void;
   /** An explicit config file (else `.shipgate.yml` at the repository root, else the recommended preset). */
   configFile?: string;
+  /** Lets the entry point keep undoing applied fixes on Ctrl-C until it exits (see applyFixes). */
+  armUndo?: (undo: () => void) => void;
 }
 
 export interface HookOutcome {
@@ -68,7 +70,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
       return { report, exitCode: report.exitCode };
     }
-    const fixes = await applyFixes(repo, change.files, report.fixes, change.objects);
+    const fixes = await applyFixes(repo, change.files, report.fixes, change.objects, ctx.armUndo ? { armUndo: ctx.armUndo } : {});
     if (fixes.interrupted) {
       ctx.log(messages.interrupted);
       return { report, fixes, exitCode: 130 };

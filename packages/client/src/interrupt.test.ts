@@ -47,15 +47,15 @@ describe("Ctrl-C during pre-commit", () => {
     for (let i = 0; i < FILES; i++) expect(fixed.files[i]).toBe(i % 3 === 0 ? ugly(i) + unstagedLine : pretty(i));
 
     let interrupted = 0;
-    for (let n = 0; n < 16; n++) {
+    for (let n = 0; n < 30; n++) {
       stage(r);
       const before = state(r);
-      const code = await runHook(r, Math.round((full * n) / 14));
+      const code = await runHook(r, Math.round((full * n) / 20));
       const after = state(r);
       if (code === 0) expect(after).toEqual(fixed);
       else {
         interrupted++;
-        const label = `interrupted after ${Math.round((full * n) / 14)}ms (exit ${code}): ${lastStderr}`;
+        const label = `interrupted after ${Math.round((full * n) / 20)}ms (exit ${code}): ${lastStderr.replace(/\n/g, " | ")}`;
         const changed = after.index.split("\n").filter((line) => !before.index.split("\n").includes(line));
         expect(changed, label).toEqual([]);
         expect(after.files, label).toEqual(before.files);

@@ -9,7 +9,21 @@ const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <r
 const run: Command = async (argv, io) => {
   const { values, positionals } = parse(argv, { config: { type: "string" }, format: { type: "string", default: "text" }, verbose: { type: "boolean" } }, USAGE);
   const [hook, ...args] = positionals;
-  const ctx: HookContext = { cwd: io.cwd, env: io.env, log: (line) => io.stderr.write(`${line}\n`), ...(values.config ? { configFile: values.config } : {}) };
+  const ctx: HookContext = {
+    cwd: io.cwd,
+    env: io.env,
+    log: (line) => io.stderr.write(`${line}\n`),
+    // Until this process exits and git goes on to commit, a Ctrl-C still undoes applied fixes.
+    armUndo: (undo) => {
+      const late = () => {
+        undo();
+        process.exit(130);
+      };
+      process.once("SIGINT", late);
+      process.once("SIGTERM", late);
+    },
+    ...(values.config ? { configFile: values.config } : {}),
+  };
   let outcome: HookOutcome;
   switch (hook) {
     case "pre-commit":
@@ -24,16 +38,6 @@ const run: Command = async (argv, io) => {
       break;
     default:
       throw new UsageError(messages.unknownHook(hook ?? ""), { hint: messages.unknownHookHint });
-  }
-  const undo = outcome.fixes?.undo;
-  if (undo && outcome.exitCode === 0) {
-    // Until this process exits and git goes on to commit, a Ctrl-C still undoes the fixes.
-    const late = () => {
-      undo();
-      process.exit(130);
-    };
-    process.once("SIGINT", late);
-    process.once("SIGTERM", late);
   }
   if (outcome.report) {
     io.stderr.write(formatReport(outcome.report, values.format, { colour: colourEnabled(io.stderr, io.env), ...(values.verbose ? { verbose: true } : {}) }));
