@@ -5,6 +5,8 @@ import {
   buildMessageChange,
   buildRangeChange,
   buildStagedChange,
+  currentBranch,
+  objectSizes,
   findConfigFile,
   isOid,
   isZeroOid,
@@ -132,11 +134,6 @@ export function cleanMessage(raw: string, commentChar: string | null): string {
   );
 }
 
-async function currentBranch(repo: Repo): Promise<string | null> {
-  const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
-  return ref === null || ref === "" ? null : ref;
-}
-
 async function resolveCommentChar(repo: Repo, message: string): Promise<string | null> {
   // One git call for both settings (a hook runs on every commit: every process counts).
   const listed = await repo.git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
@@ -163,8 +160,8 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
   const updates = parsePushLines(stdin);
   const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
-  const present = await existing(
-    repo,
+  const present = await objectSizes(
+    repo.git,
     known.filter((k) => !k.startsWith("--")),
   );
   const change = await buildRangeChange(repo, updates, { stage: "pre-push", known: known.filter((k) => k.startsWith("--") || present.has(k)) });
@@ -185,15 +182,4 @@ export function parsePushLines(stdin: string): RefUpdateInput[] {
     updates.push({ name: remoteRef, oldOid: remoteOid, newOid: localOid });
   }
   return updates;
-}
-
-async function existing(repo: Repo, oids: readonly string[]): Promise<Set<string>> {
-  if (oids.length === 0) return new Set();
-  const { stdout } = await repo.git.run(["cat-file", "--batch-check=%(objectname)"], { input: oids.join("\n") + "\n" });
-  return new Set(
-    stdout
-      .toString("latin1")
-      .split("\n")
-      .filter((l) => isOid(l)),
-  );
 }

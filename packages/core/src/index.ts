@@ -8,7 +8,7 @@ export { ObjectReader, objectSizes, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
 export { DiffStreamParser, parsePatch, unquoteC } from "./git/diff-parse.js";
 export * from "./change/types.js";
-export { buildStagedChange, buildMessageChange, buildRangeChange, type RefUpdateInput, type RangeOptions } from "./change/build.js";
+export { buildStagedChange, buildMessageChange, buildRangeChange, currentBranch, type RefUpdateInput, type RangeOptions } from "./change/build.js";
 export { parseCommitObject, decodeMessage } from "./change/commit-object.js";
 export { readCommitDiffs, readIndexDiff, fillSizes, DIFF_FLAGS } from "./change/read-diffs.js";
 export { ConfigSchema, ServerSection, SEVERITIES, type Config, type ConfigInput, type PolicyEntry } from "./config/schema.js";

@@ -9,9 +9,6 @@ export const messages = {
   presetHint: "Use one of the built-in presets (recommended, strict) or a relative path such as ./ci/shipgate.yml.",
   configCycle: (chain: readonly string[]) => `config files extend each other in a cycle: ${chain.join(" -> ")}`,
   unknownPreset: (name: string, available: readonly string[]) => `unknown preset "${name}" (available: ${available.join(", ")})`,
-  skippedAll: "shipgate: SHIPGATE=0 is set, skipping all client hooks.",
-  skippedPolicies: (ids: readonly string[]) => `shipgate: SHIPGATE_SKIP skips ${ids.join(", ")}.`,
-  unknownSkip: (id: string, known: readonly string[]) => `SHIPGATE_SKIP names an unknown policy "${id}" (known: ${known.join(", ")})`,
   policyCrashed: (id: string, error: string) => `policy ${id} failed to run: ${error}`,
   policyCrashedFix: "This is an internal error; rerun with DEBUG=shipgate:* and report it, or set the policy's severity to off meanwhile.",
 } as const;

@@ -41,7 +41,6 @@ const check: Command = async (argv, io) => {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
     change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [] });
   } else change = await buildStagedChange(repo);
-  if (values.range === undefined && !values.all) change = { ...change, stage: "pre-commit" };
   const report = await runPolicies(change, config, values.policy ? { only: values.policy } : {});
   change.objects.close();
   io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));

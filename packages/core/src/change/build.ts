@@ -10,7 +10,8 @@ function emptyChange(repo: Repo, stage: Stage): Change {
   return { stage, repo, objects: new ObjectReader(repo.git), refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [] };
 }
 
-async function currentBranch(repo: Repo): Promise<string | null> {
+/** The branch HEAD points at (`refs/heads/...`), or null when detached. */
+export async function currentBranch(repo: Repo): Promise<string | null> {
   const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
   return ref === null || ref === "" ? null : ref;
 }

@@ -119,3 +119,8 @@ export function latestVersions(files: readonly FileChange[]): FileChange[] {
   }
   return [...latest.values()].filter((file) => file.status !== "D");
 }
+
+/** Text files a formatter or linter judges: each path's latest version, no deletions, binaries, links or submodules. */
+export function latestTextFiles(files: readonly FileChange[]): FileChange[] {
+  return latestVersions(files).filter((f) => f.kind === "file" && !f.binary);
+}

@@ -65,7 +65,7 @@ export function checkMessage(message: string, o: CommitMessageOptions): Issue[] 
       },
     ];
   }
-  const [, type = "", scope, bang, subject = ""] = match;
+  const [, type = "", scope, , subject = ""] = match;
   if (!o.types.includes(type)) {
     const near = o.types.find((t) => t.toLowerCase() === type.toLowerCase());
     issues.push({ ...at, message: `type "${type}" is not allowed`, fix: near ? `Write "${near}" in lower case.` : `Use one of: ${o.types.join(", ")}.` });
@@ -95,7 +95,6 @@ export function checkMessage(message: string, o: CommitMessageOptions): Issue[] 
     });
   }
   // "!" alone marks a breaking change (the spec allows it without a footer); a footer must still be well formed.
-  void bang;
   issues.push(...checkBreaking(text));
   return issues;
 }

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { definePolicy, type Fix, type Issue } from "./policy.js";
 import { compileGlobs } from "../glob.js";
 import { findUp, loadFromProject } from "./load-tool.js";
-import { latestVersions, type FileChange } from "../change/types.js";
+import { latestTextFiles, type FileChange } from "../change/types.js";
 
 const options = v.strictObject({
   /** Apply eslint's autofixes to the staged content at pre-commit. */
@@ -46,7 +46,7 @@ export default definePolicy({
   fixer: true,
   async check({ change, options: o, cwd, read, fixing }) {
     const matches = compileGlobs(o.patterns);
-    const files = latestVersions(change.files).filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && matches(f.path));
+    const files = latestTextFiles(change.files).filter((f) => matches(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to lint" };
     const groups = new Map<string, FileChange[]>();
     for (const file of files) {

@@ -1,7 +1,7 @@
 /** prettier: staged files are formatted with the repository's own prettier and config; formatted at pre-commit. */
 import * as v from "valibot";
 import { dirname, join } from "node:path";
-import { latestVersions } from "../change/types.js";
+import { latestTextFiles } from "../change/types.js";
 import { definePolicy, type Fix, type Issue } from "./policy.js";
 import { compileGlobs } from "../glob.js";
 import { loadFromProject } from "./load-tool.js";
@@ -27,7 +27,7 @@ export default definePolicy({
   fixer: true,
   async check({ change, options: o, cwd, read, fixing }) {
     const excluded = compileGlobs(o.exclude);
-    const files = latestVersions(change.files).filter((f) => f.status !== "D" && f.kind === "file" && !f.binary && !excluded(f.path));
+    const files = latestTextFiles(change.files).filter((f) => !excluded(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to format" };
     const issues: Issue[] = [];
     const fixes: Fix[] = [];
