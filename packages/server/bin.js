@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The entry server hooks exec: `node bin.js pre-receive --config FILE [--chain FILE] [--flavor NAME]`.
-// It exits explicitly so a timed-out check never keeps the push waiting on leftover git processes.
-import { hookMain } from "./dist/bin.js";
+// It loads the bundled hook (built by `pnpm build`) and exits explicitly so a timed-out check never keeps the push
+// waiting on leftover git processes.
+import { hookMain } from "./dist/bundle/bin.js";
 
 process.exit(await hookMain(process.argv.slice(2)));

@@ -5,8 +5,12 @@ export type Matcher = (path: string) => boolean;
 
 export function compileGlobs(patterns: readonly string[]): Matcher {
   if (patterns.length === 0) return () => false;
-  const matchers = patterns.map((pattern) => picomatch(pattern, { dot: true, basename: !pattern.includes("/"), nocase: false }));
-  return (path) => matchers.some((match) => match(path));
+  // A pattern without "/" is matched against the base name, cut once per path rather than once per pattern.
+  const matchers = patterns.map((pattern) => ({ base: !pattern.includes("/"), match: picomatch(pattern, { dot: true, nocase: false }) }));
+  return (path) => {
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    return matchers.some((m) => m.match(m.base ? base : path));
+  };
 }
 
 /** The first pattern a path matches, for messages that say why. */

@@ -5,12 +5,12 @@ import { createRepo, gitEnv, run, tempDir } from "@shipgate/test-utils";
 import { installHooks, uninstallHooks } from "./install.js";
 import { shQuote } from "./templates.js";
 
-/** A stand-in for the built entry: install only checks that bin.js and dist/bin.js exist. */
+/** A stand-in for the built entry: install only checks that bin.js and the bundle it loads exist. */
 function fakeEntry(): string {
   const dir = tempDir();
   writeFileSync(join(dir, "bin.js"), "");
-  run("mkdir", ["-p", join(dir, "dist")], { cwd: dir });
-  writeFileSync(join(dir, "dist", "bin.js"), "");
+  run("mkdir", ["-p", join(dir, "dist", "bundle")], { cwd: dir });
+  writeFileSync(join(dir, "dist", "bundle", "bin.js"), "");
   return join(dir, "bin.js");
 }
 

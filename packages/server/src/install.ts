@@ -128,7 +128,7 @@ function hookPaths(options: InstallOptions): HookPaths {
     throw new ConfigError(`cannot load ${config}: ${(error as Error).message}`, { hint: messages.configRequiredHint });
   }
   const entry = options.entry ?? defaultEntry();
-  if (!existsSync(entry) || !existsSync(join(dirname(entry), "dist", "bin.js")))
+  if (!existsSync(entry) || !existsSync(join(dirname(entry), "dist", "bundle", "bin.js")))
     throw new InternalError(messages.notBuilt(entry), { hint: messages.notBuiltHint });
   return { node: options.node ?? process.execPath, entry, config };
 }

@@ -1,9 +1,9 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import type { Repo } from "../git/repo.js";
-import { ObjectReader, objectSizes } from "../git/cat-file.js";
+import { ObjectReader, SizeQuery, objectSizes } from "../git/cat-file.js";
 import { isZeroOid } from "../git/oid.js";
 import { parseCommitObject } from "./commit-object.js";
-import { fillSizes, readCommitDiffs, readIndexDiff } from "./read-diffs.js";
+import { fillSizes, readCommitDiffs, readIndexDiff, wantSize } from "./read-diffs.js";
 import { refKind, type Change, type CommitInfo, type FileChange, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage): Change {
@@ -53,33 +53,55 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   change.pushOptions = [...(options.pushOptions ?? [])];
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
   const present = await objectSizes(repo.git, [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))]);
+  // A created ref's range and the push's new commits are often the same walk (a first push): run each walk once.
+  const walks = new Map<string, Promise<string[]>>();
+  const list = (tips: readonly string[]): Promise<string[]> => {
+    const key = tips.join(" ");
+    let walk = walks.get(key);
+    if (walk === undefined) {
+      walk = listCommits(repo, tips, options.known);
+      walks.set(key, walk);
+    }
+    return walk;
+  };
   // Pushes often move many refs to the same commits (mirrors, thousands of tags): walk each distinct range once.
   const ranges = new Map<string, Promise<RefUpdate>>();
   change.refs = await mapLimited(updates, 4, async (update) => {
     const key = `${update.oldOid} ${update.newOid}`;
     let range = ranges.get(key);
     if (range === undefined) {
-      range = describeUpdate(repo, update, options.known, present.has(update.oldOid));
+      range = describeUpdate(repo, update, list, present.has(update.oldOid));
       ranges.set(key, range);
     }
     return { ...(await range), name: update.name, kind: refKind(update.name) };
   });
   const tips = updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid);
   if (tips.length === 0) return change;
-  const listed = await listCommits(repo, [...new Set(tips)], options.known);
-  const newCommits = listed === "" ? [] : listed.split("\n");
-  const [objects, diffs] = await Promise.all([change.objects.readMany(newCommits), readCommitDiffs(repo.git, newCommits)]);
+  const newCommits = await list([...new Set(tips)]);
+  // Sizes are asked for while the diffs are still being read, so the answer is ready when they are.
+  const sizes = new SizeQuery(repo.git);
+  const [objects, diffs] = await Promise.all([
+    change.objects.readMany(newCommits),
+    readCommitDiffs(repo.git, newCommits, (files) => {
+      for (const file of files) wantSize(sizes, file);
+    }),
+  ]);
   change.commits = objects.flatMap((object, i): CommitInfo[] =>
     object && object.type === "commit" ? [parseCommitObject(newCommits[i] ?? "", object.content)] : [],
   );
   const files: FileChange[] = [];
   for (const oid of newCommits) files.push(...(diffs.get(oid) ?? []));
   change.files = files;
-  await fillSizes(repo.git, files);
+  await fillSizes(repo.git, files, sizes);
   return change;
 }
 
-async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonly string[], oldPresent: boolean): Promise<RefUpdate> {
+async function describeUpdate(
+  repo: Repo,
+  update: RefUpdateInput,
+  list: (tips: readonly string[]) => Promise<string[]>,
+  oldPresent: boolean,
+): Promise<RefUpdate> {
   const created = isZeroOid(update.oldOid);
   const deleted = isZeroOid(update.newOid);
   const base: RefUpdate = {
@@ -95,8 +117,7 @@ async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonl
   if (deleted) return base;
   if (created || !oldPresent) {
     // forced stays null: there is no old tip here to compare with.
-    const listed = await listCommits(repo, [update.newOid], known);
-    return { ...base, commits: listed === "" ? [] : listed.split("\n") };
+    return { ...base, commits: await list([update.newOid]) };
   }
   // One walk answers both questions: commits only in old mean a rewrite; commits only in new are the range.
   const listed = await repo.git.text(["rev-list", "--reverse", "--topo-order", "--left-right", `${update.oldOid}...${update.newOid}`, "--"], {
@@ -111,8 +132,9 @@ async function describeUpdate(repo: Repo, update: RefUpdateInput, known: readonl
 }
 
 /** Commits reachable from `tips` and not from `known` (oids or pseudo-options such as `--all`), oldest first. */
-async function listCommits(repo: Repo, tips: readonly string[], known: readonly string[]): Promise<string> {
-  return repo.git.text(["rev-list", "--reverse", "--topo-order", "--stdin", "--not", ...known, "--"], { input: tips.join("\n") + "\n" });
+async function listCommits(repo: Repo, tips: readonly string[], known: readonly string[]): Promise<string[]> {
+  const listed = await repo.git.text(["rev-list", "--reverse", "--topo-order", "--stdin", "--not", ...known, "--"], { input: tips.join("\n") + "\n" });
+  return listed === "" ? [] : listed.split("\n");
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

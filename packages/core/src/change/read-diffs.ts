@@ -2,7 +2,8 @@
 import type { Git } from "../git/runner.js";
 import { GitError } from "../errors.js";
 import { DiffStreamParser, type ParsedCommitDiff } from "../git/diff-parse.js";
-import { objectSizes } from "../git/cat-file.js";
+import { SizeQuery } from "../git/cat-file.js";
+import { availableParallelism } from "node:os";
 import type { FileChange } from "./types.js";
 
 /** Flags every diff shares: exact paths, added lines only, merges against all parents, no user diff drivers. */
@@ -22,16 +23,42 @@ export const DIFF_FLAGS = [
   "--submodule=short",
 ];
 
-/** Diffs of many commits with one `git diff-tree --stdin`; merges are diffed against all parents (`--cc`). */
-export async function readCommitDiffs(git: Git, commits: readonly string[]): Promise<Map<string, FileChange[]>> {
+/**
+ * Diffs of many commits with `git diff-tree --stdin`; merges are diffed against all parents (`--cc`). A long list is
+ * split into contiguous shards diffed by parallel processes (one per core, at most four), each spooled through a
+ * file and parsed while git writes it. `onCommit` sees each commit's files as soon as they are parsed.
+ */
+export async function readCommitDiffs(
+  git: Git,
+  commits: readonly string[],
+  onCommit?: (files: readonly FileChange[]) => void,
+): Promise<Map<string, FileChange[]>> {
   const byCommit = new Map<string, FileChange[]>();
   if (commits.length === 0) return byCommit;
-  const parser = new DiffStreamParser((diff: ParsedCommitDiff) => {
-    if (diff.commit !== null) byCommit.set(diff.commit, diff.files);
-  }, true);
-  await streamInto(git, ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS], commits.join("\n") + "\n", parser);
+  const count = Math.max(1, Math.min(availableParallelism(), MAX_SHARDS, Math.floor(commits.length / SHARD_MIN)));
+  const size = Math.ceil(commits.length / count);
+  const shards = Array.from({ length: count }, (_, i) => commits.slice(i * size, (i + 1) * size)).filter((shard) => shard.length > 0);
+  const args = ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS];
+  await Promise.all(
+    shards.map(async (shard) => {
+      const parser = new DiffStreamParser((diff: ParsedCommitDiff) => {
+        if (diff.commit === null) return;
+        byCommit.set(diff.commit, diff.files);
+        onCommit?.(diff.files);
+      }, true);
+      await git.spool(args, shard.join("\n") + "\n", (chunk) => parser.push(chunk));
+      parser.end();
+    }),
+  );
+  // `--always` prints every commit it can read; diff-tree skips unreadable ids silently, so a gap means a broken input.
+  const missing = commits.find((oid) => !byCommit.has(oid));
+  if (missing !== undefined) throw new GitError(args, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
   return byCommit;
 }
+
+const MAX_SHARDS = 4;
+/** Fewer commits than this per shard are not worth another process. */
+const SHARD_MIN = 400;
 
 /** The index against HEAD (or the empty tree before the first commit). */
 export async function readIndexDiff(git: Git, base: string): Promise<FileChange[]> {
@@ -43,10 +70,15 @@ export async function readIndexDiff(git: Git, base: string): Promise<FileChange[
   return files;
 }
 
+/** Asks `query` for the size of a file version when it has a blob. */
+export function wantSize(query: SizeQuery, file: FileChange): void {
+  if (file.status !== "D" && file.kind !== "submodule") query.add(file.oid);
+}
+
 /** Fills `size` for every file version that has a blob, with one batch-check. */
-export async function fillSizes(git: Git, files: readonly FileChange[]): Promise<void> {
-  const wanted = [...new Set(files.filter((f) => f.status !== "D" && f.kind !== "submodule").map((f) => f.oid))];
-  const sizes = await objectSizes(git, wanted);
+export async function fillSizes(git: Git, files: readonly FileChange[], query = new SizeQuery(git)): Promise<void> {
+  for (const file of files) wantSize(query, file);
+  const sizes = await query.sizes();
   for (const file of files) file.size = sizes.get(file.oid) ?? null;
 }
 

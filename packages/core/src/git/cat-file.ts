@@ -18,7 +18,6 @@ interface Pending {
 export class ObjectReader {
   private child: GitChild | null = null;
   private readonly queue: Pending[] = [];
-  private buffer: Buffer = Buffer.alloc(0);
   private failure: Error | null = null;
 
   constructor(private readonly git: Git) {}
@@ -34,9 +33,22 @@ export class ObjectReader {
     });
   }
 
-  /** Reads many objects with one write; the result keeps the input order. */
-  readMany(oids: readonly string[]): Promise<(GitObject | null)[]> {
-    return Promise.all(oids.map((oid) => this.read(oid)));
+  /**
+   * Many objects at once: a large batch goes to its own `cat-file --batch --buffer` with every id in one write, so
+   * neither side pays a flush per object; the result keeps the input order (null for missing objects).
+   */
+  async readMany(oids: readonly string[]): Promise<(GitObject | null)[]> {
+    if (oids.length < BULK) return Promise.all(oids.map((oid) => this.read(oid)));
+    const objects: (GitObject | null)[] = [];
+    const child = this.git.spawn(["cat-file", "--batch", "--buffer"]);
+    const parser = new BatchParser(
+      (object) => objects.push(object),
+      () => child.kill(),
+    );
+    const error = await pipeThrough(child, ["cat-file", "--batch", "--buffer"], oids.join("\n") + "\n", (chunk) => parser.push(chunk));
+    if (parser.error !== null) throw new GitError(["cat-file", "--batch", "--buffer"], null, parser.error);
+    if (error !== null) throw error;
+    return objects;
   }
 
   close(): void {
@@ -74,41 +86,141 @@ export class ObjectReader {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.parser.push(chunk);
+  }
+
+  private readonly parser = new BatchParser(
+    (object) => {
+      this.queue.shift()?.resolve(object);
+      if (this.queue.length === 0 && this.child) this.setRef(this.child, false);
+    },
+    (header) => this.fail(new GitError(["cat-file", "--batch"], null, `unexpected header: ${header}`)),
+  );
+}
+
+/** Below this many ids a bulk read uses the shared process. */
+const BULK = 64;
+
+/** Parses `cat-file --batch` output: `<oid> <type> <size>\n<content>\n` or `<name> missing|ambiguous\n`. */
+class BatchParser {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Bytes needed before the next object can be complete: large objects are joined once, not once per chunk. */
+  private need = 0;
+  error: string | null = null;
+
+  constructor(
+    private readonly onObject: (object: GitObject | null) => void,
+    private readonly onBadHeader: (header: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.error !== null) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    if (this.length < this.need) return;
+    const buffer = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.length);
+    let at = 0;
+    this.need = 0;
     for (;;) {
-      const newline = this.buffer.indexOf(10);
-      if (newline === -1) return;
-      const header = this.buffer.subarray(0, newline).toString("latin1");
+      const newline = buffer.indexOf(10, at);
+      if (newline === -1) break;
+      const header = buffer.toString("latin1", at, newline);
       const parts = header.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
-        this.buffer = this.buffer.subarray(newline + 1);
-        this.queue.shift()?.resolve(null);
-        if (this.queue.length === 0 && this.child) this.setRef(this.child, false);
+        at = newline + 1;
+        this.onObject(null);
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size)) {
-        this.fail(new GitError(["cat-file", "--batch"], null, `unexpected header: ${header}`));
+        this.error = `unexpected header: ${header}`;
+        this.onBadHeader(header);
         return;
       }
       const end = newline + 1 + size;
-      if (this.buffer.length < end + 1) return;
-      const content = Buffer.from(this.buffer.subarray(newline + 1, end));
-      this.buffer = this.buffer.subarray(end + 1);
-      this.queue.shift()?.resolve({ oid: parts[0] ?? "", type: parts[1] as GitObject["type"], size, content });
-      if (this.queue.length === 0 && this.child) this.setRef(this.child, false);
+      if (buffer.length < end + 1) {
+        this.need = end + 1 - at;
+        break;
+      }
+      const content = Buffer.from(buffer.subarray(newline + 1, end));
+      at = end + 1;
+      this.onObject({ oid: parts[0] ?? "", type: parts[1] as GitObject["type"], size, content });
     }
+    const rest = buffer.subarray(at);
+    this.chunks = rest.length === 0 ? [] : [rest];
+    this.length = rest.length;
   }
 }
 
-/** Sizes and types for many objects with one `cat-file --batch-check` call. */
-export async function objectSizes(git: Git, oids: readonly string[]): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  if (oids.length === 0) return sizes;
-  const { stdout } = await git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], { input: oids.join("\n") + "\n" });
-  for (const line of stdout.toString("latin1").split("\n")) {
-    const [oid, size] = line.split(" ");
-    if (oid !== undefined && size !== undefined && size !== "missing") sizes.set(oid, Number(size));
+/**
+ * Hands each stdout chunk of a one-shot git process to `onChunk` and resolves to an error or null; `input` is written
+ * and stdin closed, or, when null, stdin is left to the caller.
+ */
+async function pipeThrough(child: GitChild, args: readonly string[], input: string | null, onChunk: (chunk: Buffer) => void): Promise<GitError | null> {
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", onChunk);
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.on("error", () => undefined);
+  if (input !== null) child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  return code === 0 ? null : new GitError(args, code, Buffer.concat(stderr).toString("utf8"));
+}
+
+/**
+ * Sizes of objects named while other work goes on: one `cat-file --batch-check --buffer` that is fed ids in batches
+ * as they become known (e.g. while diffs are still being parsed) and answers them all at the end.
+ */
+export class SizeQuery {
+  private static readonly ARGS = ["cat-file", "--batch-check=%(objectname) %(objectsize)", "--buffer"];
+  private child: GitChild | null = null;
+  private done: Promise<GitError | null> | null = null;
+  private readonly out: Buffer[] = [];
+  private readonly seen = new Set<string>();
+  private pending: string[] = [];
+
+  constructor(private readonly git: Git) {}
+
+  add(oid: string): void {
+    if (this.seen.has(oid)) return;
+    this.seen.add(oid);
+    this.pending.push(oid);
+    if (this.pending.length >= 512) this.send(false);
   }
-  return sizes;
+
+  /** Every size asked for (missing objects are absent). */
+  async sizes(): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    if (this.seen.size === 0) return sizes;
+    this.send(true);
+    const error = await this.done;
+    if (error) throw error;
+    for (const line of Buffer.concat(this.out).toString("latin1").split("\n")) {
+      const [oid, size] = line.split(" ");
+      if (oid !== undefined && size !== undefined && size !== "missing") sizes.set(oid, Number(size));
+    }
+    return sizes;
+  }
+
+  private send(last: boolean): void {
+    if (this.child === null) {
+      const child = this.git.spawn(SizeQuery.ARGS);
+      this.child = child;
+      this.done = pipeThrough(child, SizeQuery.ARGS, null, (chunk) => this.out.push(chunk));
+    }
+    const text = this.pending.length > 0 ? this.pending.join("\n") + "\n" : "";
+    this.pending = [];
+    if (last) this.child.stdin.end(text);
+    else this.child.stdin.write(text);
+  }
+}
+
+/** Sizes for many objects with one `cat-file --batch-check` call. */
+export async function objectSizes(git: Git, oids: readonly string[]): Promise<Map<string, number>> {
+  const query = new SizeQuery(git);
+  for (const oid of oids) query.add(oid);
+  return query.sizes();
 }

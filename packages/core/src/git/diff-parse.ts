@@ -11,20 +11,19 @@ export interface ParsedCommitDiff {
   files: FileChange[];
 }
 
-const HEX_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
 /** Incremental tokenizer: feed chunks, get one callback per commit once its diff is complete. */
 export class DiffStreamParser {
   private pending: Buffer[] = [];
   private pendingLength = 0;
-  private current: { commit: string | null; raws: RawEntry[]; patch: string } | null = null;
-  private rawQueue: string[] = [];
+  private current: { commit: string | null; raws: RawEntry[]; patches: Buffer[] } | null = null;
+  private rawMeta: string | null = null;
+  private rawPaths: Buffer[] = [];
 
   constructor(
     private readonly onCommit: (diff: ParsedCommitDiff) => void,
     private readonly withCommitHeaders: boolean,
   ) {
-    if (!withCommitHeaders) this.current = { commit: null, raws: [], patch: "" };
+    if (!withCommitHeaders) this.current = { commit: null, raws: [], patches: [] };
   }
 
   push(chunk: Buffer): void {
@@ -42,7 +41,7 @@ export class DiffStreamParser {
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
-      this.pending.push(Buffer.from(rest));
+      this.pending.push(rest);
       this.pendingLength += rest.length;
     }
   }
@@ -59,50 +58,48 @@ export class DiffStreamParser {
 
   private token(token: Buffer): void {
     // Inside a raw entry: the meta line is followed by one path (two for renames and copies).
-    if (this.rawQueue.length > 0) {
-      const meta = this.rawQueue[0] ?? "";
-      const needed = /[RC]\d*$/.test(meta) ? 2 : 1;
+    if (this.rawMeta !== null) {
+      const meta = this.rawMeta;
+      const needed = /[RC]\d*$/.test(meta.slice(meta.lastIndexOf(" ") + 1)) ? 2 : 1;
       this.rawPaths.push(token);
       if (this.rawPaths.length === needed) {
         this.current?.raws.push(makeRawEntry(meta, this.rawPaths));
-        this.rawQueue = [];
+        this.rawMeta = null;
         this.rawPaths = [];
       }
       return;
     }
     if (token.length > 0 && token[0] === 0x3a /* ':' */) {
-      this.rawQueue = [token.toString("latin1")];
+      this.rawMeta = token.toString("latin1");
       return;
     }
     if (token.length === 0) return; // separator between raw entries and the patch
     this.tail(token);
   }
 
-  private rawPaths: Buffer[] = [];
-
   /** A token that is a commit header, a patch, or a patch glued to the next commit header. */
   private tail(token: Buffer): void {
-    const text = token.toString("utf8");
     if (this.withCommitHeaders) {
-      const lastNewline = text.lastIndexOf("\n");
-      const maybeOid = text.slice(lastNewline + 1);
-      if (HEX_OID.test(maybeOid)) {
-        if (lastNewline >= 0 && this.current) this.current.patch += text.slice(0, lastNewline + 1);
+      const lastNewline = token.lastIndexOf(0x0a);
+      const oidLength = token.length - lastNewline - 1;
+      if ((oidLength === 40 || oidLength === 64) && isHex(token, lastNewline + 1, token.length)) {
+        if (lastNewline >= 0 && this.current) this.current.patches.push(token.subarray(0, lastNewline + 1));
         this.flush();
-        this.current = { commit: maybeOid, raws: [], patch: "" };
+        this.current = { commit: token.toString("latin1", lastNewline + 1), raws: [], patches: [] };
         return;
       }
     }
-    if (this.current) this.current.patch += text;
+    this.current?.patches.push(token);
   }
 
   private flush(): void {
     const current = this.current;
     if (!current) return;
     if (this.withCommitHeaders) this.current = null;
-    else this.current = { commit: null, raws: [], patch: "" };
+    else this.current = { commit: null, raws: [], patches: [] };
     if (current.commit === null && current.raws.length === 0) return;
-    const patches = parsePatch(current.patch);
+    const patch = current.patches.length === 1 ? (current.patches[0] as Buffer) : Buffer.concat(current.patches);
+    const patches = current.raws.length === 0 ? new Map<string, FilePatch>() : parsePatch(patch);
     const files = current.raws.map((raw): FileChange => {
       const patch = patches.get(raw.path);
       return {
@@ -121,6 +118,14 @@ export class DiffStreamParser {
     });
     this.onCommit({ commit: current.commit, files });
   }
+}
+
+function isHex(buffer: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buffer[i] as number;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 interface RawEntry {
@@ -157,8 +162,9 @@ interface FilePatch {
   binary: boolean;
 }
 
-/** Added lines per destination path from a -U0 patch (plain or combined). */
-export function parsePatch(patch: string): Map<string, FilePatch> {
+/** Added lines per destination path from a -U0 patch (plain or combined). Works on bytes: only added lines are decoded. */
+export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
+  const patch = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const result = new Map<string, FilePatch>();
   if (patch.length === 0) return result;
   let section: { path: string | null; headerPath: string | null; renameTo: string | null; binary: boolean; added: AddedLine[] } | null = null;
@@ -177,58 +183,97 @@ export function parsePatch(patch: string): Map<string, FilePatch> {
     }
     section = null;
   };
-  let start = 0;
   const length = patch.length;
+  let start = 0;
   while (start < length) {
-    let end = patch.indexOf("\n", start);
+    let end = patch.indexOf(0x0a, start);
     if (end === -1) end = length;
-    const line = patch.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    const first = line.charCodeAt(0);
-    if (first === 100 /* d */ && (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined "))) {
-      close();
-      section = { path: null, headerPath: headerPath(line), renameTo: null, binary: false, added: [] };
-      inHunk = false;
-      continue;
+    const first = patch[lineStart];
+    if (inHunk && section) {
+      // Hunk lines start with +, -, space or backslash; anything else ends the hunk (a new file header).
+      if (columns === 1) {
+        if (first === 0x2b /* + */) {
+          section.added.push({ line: newLine++, text: patch.toString("utf8", lineStart + 1, end) });
+          continue;
+        }
+        if (first === 0x20 /* space */) {
+          newLine++;
+          continue;
+        }
+        if (first === 0x2d /* - */ || first === 0x5c /* \ */) continue;
+      } else if (first === 0x2b || first === 0x20 || first === 0x2d) {
+        let minus = false;
+        let allPlus = true;
+        for (let i = lineStart; i < lineStart + columns && i < end; i++) {
+          const c = patch[i];
+          if (c === 0x2d) minus = true;
+          if (c !== 0x2b) allPlus = false;
+        }
+        if (!minus) {
+          if (allPlus) section.added.push({ line: newLine, text: patch.toString("utf8", Math.min(lineStart + columns, end), end) });
+          newLine++;
+        }
+        continue;
+      } else if (first === 0x5c) continue;
+    }
+    if (first === 0x64 /* d */ && startsWith(patch, lineStart, end, DIFF)) {
+      const line = patch.toString("utf8", lineStart, end);
+      if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
+        close();
+        section = { path: null, headerPath: headerPath(line), renameTo: null, binary: false, added: [] };
+        inHunk = false;
+        continue;
+      }
     }
     if (!section) continue;
-    if (first === 64 /* @ */ && line.startsWith("@@")) {
+    if (first === 0x40 /* @ */) {
+      let ats = 0;
+      while (lineStart + ats < end && patch[lineStart + ats] === 0x40) ats++;
+      if (ats < 2) continue;
       inHunk = true;
-      const ats = /^@+/.exec(line)?.[0].length ?? 2;
       columns = ats - 1;
-      const ranges = line.slice(ats).trim().split(" ");
-      const plus = ranges.find((r) => r.startsWith("+")) ?? "+0";
-      newLine = Number.parseInt(plus.slice(1).split(",")[0] ?? "0", 10);
+      newLine = hunkStart(patch, lineStart + ats, end);
       continue;
     }
-    if (!inHunk) {
-      if (line.startsWith("+++ ")) {
-        // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
-        const target = line.slice(4).replace(/\t$/, "");
-        section.path = target === "/dev/null" ? null : stripPrefix(unquoteC(target), "b/");
-        if (target === "/dev/null") section.headerPath = null;
-      } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
-        section.renameTo = unquoteC(line.slice(line.indexOf(" to ") + 4));
-      } else if (line.startsWith("Binary files ")) {
-        section.binary = true;
-      } else if (line.startsWith("deleted file mode")) {
-        section.headerPath = null;
-      }
-      continue;
-    }
-    if (columns === 1) {
-      if (first === 43 /* + */) section.added.push({ line: newLine++, text: line.slice(1) });
-      else if (first === 32 /* space */) newLine++;
-      continue;
-    }
-    const prefix = line.slice(0, columns);
-    if (!prefix.includes("-")) {
-      if (/^\++$/.test(prefix)) section.added.push({ line: newLine, text: line.slice(columns) });
-      newLine++;
+    const line = patch.toString("utf8", lineStart, end);
+    if (line.startsWith("+++ ")) {
+      // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
+      const target = line.slice(4).replace(/\t$/, "");
+      section.path = target === "/dev/null" ? null : stripPrefix(unquoteC(target), "b/");
+      if (target === "/dev/null") section.headerPath = null;
+    } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
+      section.renameTo = unquoteC(line.slice(line.indexOf(" to ") + 4));
+    } else if (line.startsWith("Binary files ")) {
+      section.binary = true;
+    } else if (line.startsWith("deleted file mode")) {
+      section.headerPath = null;
     }
   }
   close();
   return result;
+}
+
+const DIFF = Buffer.from("diff --");
+
+function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buffer[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The first line of the new side in a hunk header's ranges (` -a,b +c,d @@`, or several `-` ranges for merges). */
+function hunkStart(buffer: Buffer, start: number, end: number): number {
+  let i = buffer.indexOf(0x2b /* + */, start);
+  if (i === -1 || i >= end) return 0;
+  let value = 0;
+  for (i++; i < end; i++) {
+    const c = buffer[i] as number;
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+  }
+  return value;
 }
 
 /** The destination path named in a `diff --git a/X b/X` or `diff --cc X` header, when it can be read unambiguously. */

@@ -1,5 +1,8 @@
 /** The one way shipgate runs git: argument arrays, a scrubbed environment, a debug trace with timings. */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, read, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { GitError } from "../errors.js";
 import { createDebug } from "../debug.js";
@@ -99,6 +102,73 @@ export class Git {
     return { stdout: Buffer.concat(out), stderr, code };
   }
 
+  /**
+   * Runs git with stdout going to a private temporary file that is read while git writes it, handing each new piece
+   * to `onChunk`. For large outputs of commands that flush per item (`diff-tree --stdin`, `log -p`): through a pipe
+   * every flush wakes the reader, which costs more than the diff itself; a file costs git nothing, and the reader
+   * takes what is there in large reads. The file is unlinked as soon as it is open, so nothing is left behind.
+   */
+  async spool(args: readonly string[], input: string, onChunk: (chunk: Buffer) => void): Promise<void> {
+    const started = performance.now();
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-"));
+    const file = join(dir, "out");
+    let writeFd = -1;
+    let readFd = -1;
+    try {
+      writeFd = openSync(file, "wx", 0o600);
+      readFd = openSync(file, "r");
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // Systems that cannot remove an open file: removed in `finally` below.
+      }
+      const child = spawn("git", [...Git.baseArgs, ...args], {
+        cwd: this.cwd,
+        env: this.env,
+        stdio: ["pipe", writeFd, "pipe"],
+      }) as ChildProcessByStdio<Writable, null, Readable>;
+      closeSync(writeFd);
+      writeFd = -1;
+      const err: Buffer[] = [];
+      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(input);
+      let exit: number | null | undefined;
+      let wake: (() => void) | null = null;
+      const closed = new Promise<void>((resolve, reject) => {
+        child.on("error", (error) => reject(new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.")));
+        child.on("close", (code) => {
+          exit = code;
+          wake?.();
+          resolve();
+        });
+      });
+      closed.catch(() => undefined);
+      let position = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(SPOOL_READ);
+        const n = await readAt(readFd, chunk, position);
+        if (n > 0) {
+          position += n;
+          onChunk(n === chunk.length ? chunk : chunk.subarray(0, n));
+          continue;
+        }
+        if (exit !== undefined) break;
+        // Nothing new yet: wait a moment, or less if git exits meanwhile (then read to the end once more).
+        await Promise.race([closed, new Promise<void>((resolve) => setTimeout((wake = resolve), SPOOL_WAIT_MS))]);
+        wake = null;
+        if (exit === undefined) continue;
+      }
+      await closed;
+      if (debug.enabled) debug(`git ${args.join(" ")} -> ${exit} spooled ${position} bytes (${(performance.now() - started).toFixed(1)}ms)`);
+      if (exit !== 0) throw new GitError(args, exit ?? null, Buffer.concat(err).toString("utf8"));
+    } finally {
+      if (writeFd !== -1) closeSync(writeFd);
+      if (readFd !== -1) closeSync(readFd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /** stdout as UTF-8 with the trailing newline removed. */
   async text(args: readonly string[], options: GitRunOptions = {}): Promise<string> {
     const { stdout } = await this.run(args, options);
@@ -114,6 +184,13 @@ export class Git {
       throw error;
     }
   }
+}
+
+const SPOOL_READ = 1 << 20;
+const SPOOL_WAIT_MS = 3;
+
+function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? reject(error) : resolve(n))));
 }
 
 /** Splits NUL-terminated output into byte strings (the last, empty, piece dropped). */

@@ -6,7 +6,7 @@ import { buildRangeChange, buildStagedChange } from "../change/build.js";
 import { ConfigSchema } from "../config/schema.js";
 import { runPolicies } from "../run.js";
 import type { Finding } from "./policy.js";
-import { WINDOW, WINDOW_OVERLAP, allowComment, shannonEntropy } from "./secrets.js";
+import { KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, allowComment, shannonEntropy } from "./secrets.js";
 
 /**
  * Fake credentials are built at run time from a seeded generator, so this file holds no string that a
@@ -81,6 +81,21 @@ describe("secrets", () => {
     expect(finding?.message).toMatch(/\(.{4}…\)/);
     expect(secret.length).toBeGreaterThanOrEqual(16);
     expect(finding?.message).not.toContain(secret.slice(0, 12));
+  });
+
+  it("skips a line only when no pattern could match it: every pattern's match holds a keyword", () => {
+    const seen = new Set<string>();
+    const more = [`stripe("${fake("sk_test_", 24)}")`, `WH=${fake("whsec_", 32)}`, `//r.example/:_authToken=${fake("", 36)}`];
+    for (const line of [...formats.map(([, line]) => line), ...more]) {
+      for (const { kind, pattern } of PATTERNS) {
+        for (const match of line.matchAll(new RegExp(pattern.source, pattern.flags))) {
+          seen.add(kind);
+          expect(KEYWORDS.test(match[0]), `${kind}: ${match[0]}`).toBe(true);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([...new Set(PATTERNS.map((p) => p.kind))].sort());
+    expect(KEYWORDS.test("export const value = compute(input, 42);")).toBe(false);
   });
 
   it("scans only added lines, so a secret already committed does not block an unrelated edit", async () => {
