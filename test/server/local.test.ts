@@ -48,6 +48,29 @@ describe("pre-receive over a local path", () => {
     expect(gate.refs()).toBe(`refs/heads/main ${fixed}`);
   });
 
+  it("refuses edits and deletions of migrations a release tag contains (migrations-immutable from @shipgate/migrations)", () => {
+    const config = BASE.replace("policies:\n", "policies:\n  migrations-immutable: error\n");
+    const gate = createGate(`${config}migrations:\n  dirs: [db/migrations]\n  tags: "v*"\n`);
+    const local = createWorkRepo();
+    local.commit("feat: first migrations", { "db/migrations/001_users.sql": "CREATE TABLE users (id bigint);\n", "db/migrations/002_x.sql": "SELECT 1;\n" });
+    local.git("tag", "v1.0.0");
+    expect(push(local, gate.remote.dir, ["main", "v1.0.0"]).code).toBe(0);
+    const added = local.commit("feat: a new migration", { "db/migrations/003_orders.sql": "CREATE TABLE orders (id bigint);\n" });
+    expect(push(local, gate.remote.dir, ["main"]).code).toBe(0);
+
+    const edit = local.commit("fix: edit a released migration", { "db/migrations/001_users.sql": "CREATE TABLE users (id bigint, name text);\n" });
+    local.git("rm", "-q", "db/migrations/002_x.sql");
+    local.git("commit", "-q", "--no-verify", "-m", "fix: drop a released migration");
+    const result = push(local, gate.remote.dir, ["main"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      `remote: error [migrations-immutable] db/migrations/001_users.sql commit ${edit.slice(0, 12)} refs/heads/main: changes migration db/migrations/001_users.sql, which release v1.0.0 already contains`,
+    );
+    expect(result.stderr).toContain("deletes migration db/migrations/002_x.sql, which release v1.0.0 already contains");
+    expect(result.stderr).toMatch(/remote:\s+fix: Released migrations have run in production/);
+    expect(gate.refs()).toContain(`refs/heads/main ${added}`);
+  });
+
   it("sees a forbidden file that exists only in a merge resolution", () => {
     const gate = createGate(BASE);
     const local = createWorkRepo();

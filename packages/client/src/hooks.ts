@@ -13,8 +13,10 @@ import {
   loadConfigCached,
   openRepo,
   runPolicies,
+  loadExternalPolicies,
   UsageError,
   type Config,
+  type ExternalLoaders,
   type Report,
   type Repo,
   type RefUpdateInput,
@@ -32,6 +34,8 @@ export interface HookContext {
   configFile?: string;
   /** Lets the entry point keep undoing applied fixes on Ctrl-C until it exits (see applyFixes). */
   armUndo?: (undo: () => void) => void;
+  /** Loaders of policies from other packages (e.g. migrations-immutable) that the entry point can resolve. */
+  externalPolicies?: ExternalLoaders;
 }
 
 export interface HookOutcome {
@@ -164,8 +168,9 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
     repo.git,
     known.filter((k) => !k.startsWith("--")),
   );
+  const external = await loadExternalPolicies(config, ctx.externalPolicies ?? {});
   const change = await buildRangeChange(repo, updates, { stage: "pre-push", known: known.filter((k) => k.startsWith("--") || present.has(k)) });
-  const report = await runPolicies(change, config, { skip });
+  const report = await runPolicies(change, external.config, { skip, extra: external.extra });
   change.objects.close();
   return { report, exitCode: report.exitCode };
 }

@@ -36,6 +36,21 @@ describe("pre-push", () => {
     expect(deleted.status, deleted.stderr).toBe(0);
   });
 
+  it("refuses to push an edit of a migration a release tag contains, when migrations-immutable is on", () => {
+    const config = `${CONFIG}  migrations-immutable: error\nmigrations:\n  dirs: [migrations]\n`;
+    const { local } = createRemotePair({ ".shipgate.yml": config, "migrations/001_init.sql": "CREATE TABLE t (id int);\n" });
+    local.git("tag", "v1.0.0");
+    local.git("push", "-q", "--no-verify", "origin", "main", "v1.0.0");
+    installHooks(local);
+    local.commit("feat: next migration", { "migrations/002_more.sql": "CREATE TABLE u (id int);\n" });
+    const ok = local.gitRaw(["push", "-q", "origin", "main"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    local.commit("fix: tweak the first migration", { "migrations/001_init.sql": "CREATE TABLE t (id bigint);\n" });
+    const refused = local.gitRaw(["push", "-q", "origin", "main"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("changes migration migrations/001_init.sql, which release v1.0.0 already contains");
+  });
+
   it("reads 64-hex ids in a SHA-256 repository", () => {
     const repo = createRepo({ objectFormat: "sha256", files: { ".shipgate.yml": CONFIG } });
     const head = repo.git("rev-parse", "HEAD");

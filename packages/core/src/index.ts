@@ -27,6 +27,7 @@ export {
   type OptionsSchema,
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
+export { EXTERNAL_POLICIES, loadExternalPolicies, type ExternalLoaders, type ExternalPolicy, type ExternalPolicyModule } from "./policies/external.js";
 export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
 export { runPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";

@@ -3,7 +3,7 @@
  * A light entry point (`@shipgate/migrations/immutability`): no SQL parser, no database, so pre-push and pre-receive can run it.
  */
 import * as v from "valibot";
-import { definePolicy, isZeroOid, type Change, type Issue, type RefUpdate } from "@shipgate/core";
+import { definePolicy, isZeroOid, type Change, type Config, type Issue, type RefUpdate } from "@shipgate/core";
 import { messages } from "./messages.js";
 import { MigrationsOptions } from "./settings.js";
 import { inMigrationDirs, listTree } from "./tree.js";
@@ -26,6 +26,17 @@ export const immutabilityPolicy = definePolicy({
     return { issues: dedupe(issues) };
   },
 });
+
+/** For core's external-policy loader (pre-push, pre-receive): the policy... */
+export const policy = immutabilityPolicy;
+
+/** ...and its config entry completed with `dirs` and `tags` from the `migrations:` section. */
+export function configure(config: Config): Config {
+  const section = v.parse(MigrationsOptions, config.migrations ?? {});
+  const policies = { ...(config.policies as Record<string, unknown>) };
+  policies["migrations-immutable"] = { ...(policies["migrations-immutable"] as object | undefined), dirs: section.dirs, tags: section.tags };
+  return { ...config, policies } as Config;
+}
 
 async function checkRef(change: Change, ref: RefUpdate, touched: Map<string, string | null>, options: { dirs: string[]; tags: string }): Promise<Issue[]> {
   if (ref.deleted) return [];

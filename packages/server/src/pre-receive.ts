@@ -4,10 +4,12 @@ import {
   describeError,
   ExitCode,
   InternalError,
+  loadExternalPolicies,
   messages as coreMessages,
   openRepo,
   runPolicies,
   type Change,
+  type ExternalLoaders,
   type Report,
 } from "@shipgate/core";
 import { auditPath, writeAudit, type AuditEntry, type Verdict } from "./audit.js";
@@ -39,6 +41,11 @@ export interface PreReceiveResult {
 }
 
 const PREFIX = "shipgate: ";
+
+/** Policies from optional packages, loaded only when the server config turns them on. */
+const EXTERNAL_LOADERS: ExternalLoaders = {
+  "migrations-immutable": () => import("@shipgate/migrations/immutability"),
+};
 
 export async function preReceive(options: PreReceiveOptions): Promise<PreReceiveResult> {
   const started = performance.now();
@@ -87,7 +94,8 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
         for (const note of narrowed.notes) say(note);
         config = narrowed.config;
       }
-      return runPolicies(change, config);
+      const external = await loadExternalPolicies(config, EXTERNAL_LOADERS);
+      return runPolicies(change, external.config, { extra: external.extra });
     };
     const report = await withTimeout(check(), timeout, messages.timedOut(timeout));
     const crashedOpen = new Set(server.server.failOpenPolicies);

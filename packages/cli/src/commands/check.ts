@@ -8,11 +8,13 @@ import {
   loadConfig,
   openRepo,
   runPolicies,
+  loadExternalPolicies,
   UsageError,
   type Change,
 } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
+import { EXTERNAL_LOADERS } from "../external.js";
 
 const USAGE = "shipgate check [--staged | --range A..B | --all] [--format text|json|sarif|junit|github] [--config FILE] [--policy ID]...";
 
@@ -34,14 +36,14 @@ const check: Command = async (argv, io) => {
   if (modes > 1) throw new UsageError("choose one of --staged, --range and --all", { hint: `Usage: ${USAGE}` });
   const repo = await openRepo(io.cwd, io.env);
   const file = values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
-  const { config } = loadConfig(file);
+  const external = await loadExternalPolicies(loadConfig(file).config, EXTERNAL_LOADERS);
   let change: Change;
   if (values.range !== undefined) change = await rangeChange(repo, values.range);
   else if (values.all) {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
     change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [] });
   } else change = await buildStagedChange(repo);
-  const report = await runPolicies(change, config, values.policy ? { only: values.policy } : {});
+  const report = await runPolicies(change, external.config, { extra: external.extra, ...(values.policy ? { only: values.policy } : {}) });
   change.objects.close();
   io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
   return report.exitCode;

@@ -1,5 +1,5 @@
-/** `shipgate policies`: every built-in policy, where it runs, and what the current config sets. */
-import { findConfigFile, loadConfig, openRepo, POLICIES } from "@shipgate/core";
+/** `shipgate policies`: every policy (built-in, then from other packages), where it runs, and what the current config sets. */
+import { EXTERNAL_POLICIES, findConfigFile, loadConfig, openRepo, POLICIES } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
 
@@ -14,11 +14,15 @@ const policies: Command = async (argv, io) => {
   }
   const { config } = loadConfig(file);
   const entries = config.policies as Record<string, { severity?: string } | undefined>;
-  const width = Math.max(...POLICIES.map((p) => p.id.length));
+  const width = Math.max(...[...POLICIES, ...EXTERNAL_POLICIES].map((p) => p.id.length));
   io.stdout.write(`config: ${file ?? "recommended preset (no .shipgate.yml found)"}\n`);
   for (const policy of POLICIES) {
     const severity = entries[policy.id]?.severity ?? "off";
     io.stdout.write(`  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [${policy.stages.join(", ")}]\n`);
+  }
+  for (const policy of EXTERNAL_POLICIES) {
+    const severity = entries[policy.id]?.severity ?? "off";
+    io.stdout.write(`  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [from ${policy.package}]\n`);
   }
   return 0;
 };

@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import { STAGES } from "../change/types.js";
 import { POLICIES } from "../policies/index.js";
+import { EXTERNAL_POLICIES } from "../policies/external.js";
 
 export const SEVERITIES = ["off", "error", "warn"] as const;
 
@@ -15,7 +16,11 @@ function policyEntrySchema(options: v.StrictObjectSchema<v.ObjectEntries, undefi
   return v.strictObject({ ...commonEntries, ...options.entries });
 }
 
-const policyEntries = Object.fromEntries(POLICIES.map((policy) => [policy.id, v.optional(policyEntrySchema(policy.options))]));
+const policyEntries = Object.fromEntries([
+  ...POLICIES.map((policy) => [policy.id, v.optional(policyEntrySchema(policy.options))] as const),
+  // Policies from other packages: severity and stages here; their options come from their package's own section.
+  ...EXTERNAL_POLICIES.map((policy) => [policy.id, v.optional(v.strictObject(commonEntries))] as const),
+]);
 
 export const ServerSection = v.strictObject({
   /** Whether a pushed `.shipgate.yml` may add checks (it can never remove or loosen them). */
