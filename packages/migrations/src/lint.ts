@@ -65,9 +65,13 @@ function lintMigration(source: MigrationSource, state: SchemaState, options: Lin
   const findings: LintFinding[] = [];
   const { suppressions, problems } = readSuppressions(parsed, RULE_IDS);
   const report = (rule: string, index: number, at: { line: number; column: number }, path: string, hit: { message: string; fix: string }, text?: string) => {
-    const setting = options.rules?.[rule] ?? DEFAULT_SEVERITY[ruleCategory(rule)];
-    if (setting === "off" || suppressedBy(suppressions, rule, index)) return;
-    findings.push({ rule, category: ruleCategory(rule), severity: setting, path, ...at, ...hit, ...(text === undefined ? {} : { statement: text }) });
+    const category = ruleCategory(rule);
+    const severity = options.rules?.[rule] ?? DEFAULT_SEVERITY[category];
+    if (severity === "off" || suppressedBy(suppressions, rule, index)) return;
+    // Field by field: `at` may be the whole statement, whose parse tree must not end up in reports.
+    const finding: LintFinding = { rule, category, severity, path, line: at.line, column: at.column, message: hit.message, fix: hit.fix };
+    if (text !== undefined) finding.statement = text;
+    findings.push(finding);
   };
   for (const problem of problems) {
     const hit =
