@@ -74,6 +74,27 @@ describe("hostile pushes", () => {
     expect(result.stderr).toContain('header "déjà vu" is not a Conventional Commit');
   });
 
+  it("checks the content of tags that point straight at a blob or a tree, which no commit diff shows", () => {
+    const gate = createGate(CONFIG.replace("policies:\n", "policies:\n  secrets: error\n"));
+    const local = createWorkRepo();
+    expect(push(local, gate.remote.dir, ["main"]).code).toBe(0);
+    const key = ["AKIA", "Q7ZK3MW9TX2RB5NV"].join("");
+    const blob = local.gitRaw(["hash-object", "-w", "--stdin"], { input: `id = ${key}\n` }).stdout.trim();
+    const tree = local.gitRaw(["mktree"], { input: `100644 blob ${blob}\tcreds.txt\n` }).stdout.trim();
+    local.git("tag", "key-blob", blob);
+    local.git("tag", "-a", "-m", "annotated", "key-tree", tree);
+    const result = push(local, gate.remote.dir, ["key-blob", "key-tree"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`remote: error [secrets] refs/tags/key-blob:1:6 commit ${blob.slice(0, 12)}: AWS access key id`);
+    expect(result.stderr).toContain(`remote: error [secrets] creds.txt:1:6 commit ${tree.slice(0, 12)}: AWS access key id`);
+    expect(gate.refs()).not.toContain("refs/tags/key");
+    expect(gate.has(blob)).toBe(false);
+
+    const clean = local.gitRaw(["hash-object", "-w", "--stdin"], { input: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n" }).stdout.trim();
+    local.git("tag", "maintainer-pgp-key", clean);
+    expect(push(local, gate.remote.dir, ["maintainer-pgp-key"]).code).toBe(0);
+  });
+
   it("refuses a huge blob and accepts binaries under the limit", () => {
     const gate = createGate(CONFIG);
     const local = createWorkRepo();

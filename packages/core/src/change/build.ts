@@ -1,9 +1,9 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import type { Repo } from "../git/repo.js";
-import { ObjectReader, SizeQuery, objectSizes } from "../git/cat-file.js";
+import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
 import { isZeroOid } from "../git/oid.js";
 import { parseCommitObject } from "./commit-object.js";
-import { fillSizes, readCommitDiffs, readIndexDiff, wantSize } from "./read-diffs.js";
+import { blobFile, fillSizes, readCommitDiffs, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
 import { refKind, type Change, type CommitInfo, type FileChange, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage): Change {
@@ -52,7 +52,12 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   const change = emptyChange(repo, options.stage);
   change.pushOptions = [...(options.pushOptions ?? [])];
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
-  const present = await objectSizes(repo.git, [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))]);
+  // One batch-check answers that and what each new tip is once tags are peeled (a ref may point at a tree or blob).
+  const olds = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
+  const news = [...new Set(updates.map((u) => u.newOid).filter((oid) => !isZeroOid(oid)))];
+  const info = await objectInfo(repo.git, [...olds, ...news.map((oid) => `${oid}^{}`)]);
+  const present = new Set(olds.filter((_, i) => info[i] !== null));
+  const peeled = new Map(news.map((oid, i) => [oid, info[olds.length + i] ?? null]));
   // A created ref's range and the push's new commits are often the same walk (a first push): run each walk once.
   const walks = new Map<string, Promise<string[]>>();
   const list = (tips: readonly string[]): Promise<string[]> => {
@@ -91,9 +96,32 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   );
   const files: FileChange[] = [];
   for (const oid of newCommits) files.push(...(diffs.get(oid) ?? []));
+  files.push(...(await treeAndBlobFiles(repo, change, updates, peeled)));
   change.files = files;
   await fillSizes(repo.git, files, sizes);
   return change;
+}
+
+/** Content that refs pointing straight at trees or blobs bring (no commit carries it, so no diff shows it). */
+async function treeAndBlobFiles(
+  repo: Repo,
+  change: Change,
+  updates: readonly RefUpdateInput[],
+  peeled: ReadonlyMap<string, { oid: string; type: string } | null>,
+): Promise<FileChange[]> {
+  const files: FileChange[] = [];
+  const done = new Set<string>();
+  for (const update of updates) {
+    const target = peeled.get(update.newOid);
+    if (!target || done.has(target.oid) || (target.type !== "tree" && target.type !== "blob")) continue;
+    done.add(target.oid);
+    if (target.type === "tree") files.push(...(await readTreeFiles(repo.git, repo.emptyTree, target.oid)));
+    else {
+      const blob = await change.objects.read(target.oid);
+      if (blob) files.push(blobFile(update.name, target.oid, blob.content));
+    }
+  }
+  return files;
 }
 
 async function describeUpdate(

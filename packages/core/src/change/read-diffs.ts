@@ -70,6 +70,39 @@ export async function readIndexDiff(git: Git, base: string): Promise<FileChange[
   return files;
 }
 
+/**
+ * Every file of a tree, as added: what a ref pointing straight at a tree brings (`git tag t <tree>`), so its content is
+ * checked like a commit's; the tree's id stands where a commit id would.
+ */
+export async function readTreeFiles(git: Git, emptyTree: string, tree: string): Promise<FileChange[]> {
+  let files: FileChange[] = [];
+  const parser = new DiffStreamParser((diff) => {
+    files = diff.files;
+  }, false);
+  await streamInto(git, ["diff-tree", "-r", ...DIFF_FLAGS, emptyTree, tree, "--"], "", parser);
+  return files.map((file) => ({ ...file, commit: tree }));
+}
+
+/** A blob a ref points straight at (`git tag key <blob>`), as an added file named after the ref. */
+export function blobFile(ref: string, oid: string, content: Buffer): FileChange {
+  const binary = content.subarray(0, 8000).includes(0);
+  const lines = binary ? [] : content.toString("utf8").split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return {
+    path: ref,
+    pathBytes: Buffer.from(ref),
+    oldPath: null,
+    status: "A",
+    mode: "100644",
+    oid,
+    kind: "file",
+    binary,
+    addedLines: lines.map((text, i) => ({ line: i + 1, text })),
+    size: content.length,
+    commit: oid,
+  };
+}
+
 /** Asks `query` for the size of a file version when it has a blob. */
 export function wantSize(query: SizeQuery, file: FileChange): void {
   if (file.status !== "D" && file.kind !== "submodule") query.add(file.oid);

@@ -11,6 +11,7 @@ import ts from "typescript";
 import { ConfigSchema, SEVERITIES } from "./schema.js";
 import { STAGES } from "../change/types.js";
 import { POLICIES } from "../policies/index.js";
+import { EXTERNAL_POLICIES } from "../policies/external.js";
 
 export const SCHEMA_ID = "https://unpkg.com/@shipgate/core/schema.json";
 export const REGENERATE_COMMAND = "pnpm --filter @shipgate/core schema";
@@ -31,11 +32,13 @@ export function buildConfigJsonSchema(): Record<string, unknown> {
   const converted = toJsonSchema(ConfigSchema, { typeMode: "input", errorMode: "ignore", ignoreActions: ["check"] }) as unknown as Node;
   const docs = readDocs(join(PACKAGE_ROOT, "src/config/schema.ts"), "ConfigSchema", "");
   const policies = converted.properties?.["policies"]?.properties ?? {};
-  for (const policy of POLICIES) {
+  const external = new Set(EXTERNAL_POLICIES.map((policy) => policy.id));
+  for (const policy of [...POLICIES, ...EXTERNAL_POLICIES.map((p) => ({ ...p, summary: `${p.summary}; needs ${p.package}` }))]) {
     const entry = policies[policy.id];
     if (entry === undefined) continue;
     entry.description = policy.summary;
-    for (const [path, text] of readDocs(join(PACKAGE_ROOT, "src/policies", `${policy.id}.ts`), "options", "")) describe(entry, path, text);
+    if (!external.has(policy.id))
+      for (const [path, text] of readDocs(join(PACKAGE_ROOT, "src/policies", `${policy.id}.ts`), "options", "")) describe(entry, path, text);
     for (const [key, text] of COMMON_DOCS) describe(entry, key, text);
     policies[policy.id] = {
       description: `${policy.summary}. A severity alone (e.g. \`${policy.id}: off\`) is shorthand for { severity: ... }.`,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../policies/index.js";
+import { EXTERNAL_POLICIES } from "../policies/external.js";
 import { REGENERATE_COMMAND, SCHEMA_ID, buildConfigJsonSchema, renderConfigJsonSchema } from "./json-schema.js";
 
 const CHECKED_IN = new URL("../../schema.json", import.meta.url);
@@ -27,8 +28,8 @@ describe("schema.json", () => {
     expect(schema.title).toMatch(/shipgate/);
     expect(schema.additionalProperties).toBe(false);
     const policies = schema.properties?.["policies"]?.properties ?? {};
-    expect(Object.keys(policies)).toEqual(POLICIES.map((policy) => policy.id));
-    for (const policy of POLICIES) {
+    expect(Object.keys(policies)).toEqual([...POLICIES, ...EXTERNAL_POLICIES].map((policy) => policy.id));
+    for (const policy of [...POLICIES, ...EXTERNAL_POLICIES]) {
       const entry = policies[policy.id];
       expect(entry?.description).toContain(policy.summary);
       expect(entry?.anyOf?.[0]).toEqual({ type: "string", enum: ["off", "error", "warn"] });

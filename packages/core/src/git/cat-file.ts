@@ -188,7 +188,7 @@ export class SizeQuery {
     if (this.seen.has(oid)) return;
     this.seen.add(oid);
     this.pending.push(oid);
-    if (this.pending.length >= 512) this.send(false);
+    if (this.pending.length >= 4096) this.send(false);
   }
 
   /** Every size asked for (missing objects are absent). */
@@ -216,6 +216,23 @@ export class SizeQuery {
     if (last) this.child.stdin.end(text);
     else this.child.stdin.write(text);
   }
+}
+
+export interface ObjectInfo {
+  oid: string;
+  type: string;
+  size: number;
+}
+
+/** Id, type and size for each name (ids, or revisions such as `<oid>^{}`) in input order; null when missing. */
+export async function objectInfo(git: Git, names: readonly string[]): Promise<(ObjectInfo | null)[]> {
+  if (names.length === 0) return [];
+  const { stdout } = await git.run(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], { input: names.join("\n") + "\n" });
+  const lines = stdout.toString("latin1").split("\n");
+  return names.map((_, i) => {
+    const [oid = "", type = "", size = ""] = (lines[i] ?? "").split(" ");
+    return type === "missing" || type === "ambiguous" || size === "" ? null : { oid, type, size: Number(size) };
+  });
 }
 
 /** Sizes for many objects with one `cat-file --batch-check` call. */
