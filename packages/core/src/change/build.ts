@@ -3,7 +3,7 @@ import type { Repo } from "../git/repo.js";
 import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
 import { isZeroOid } from "../git/oid.js";
 import { parseCommitObject } from "./commit-object.js";
-import { blobFile, fillSizes, readCommitDiffs, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
+import { applySizes, blobFile, fillSizes, readCommitDiffs, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
 import { refKind, type Change, type CommitInfo, type FileChange, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage): Change {
@@ -96,9 +96,11 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   );
   const files: FileChange[] = [];
   for (const oid of newCommits) files.push(...(diffs.get(oid) ?? []));
-  files.push(...(await treeAndBlobFiles(repo, change, updates, peeled)));
+  const direct = await treeAndBlobFiles(repo, change, updates, peeled);
+  for (const file of direct) wantSize(sizes, file);
+  files.push(...direct);
   change.files = files;
-  await fillSizes(repo.git, files, sizes);
+  applySizes(files, await sizes.sizes());
   return change;
 }
 

@@ -109,9 +109,13 @@ export function wantSize(query: SizeQuery, file: FileChange): void {
 }
 
 /** Fills `size` for every file version that has a blob, with one batch-check. */
-export async function fillSizes(git: Git, files: readonly FileChange[], query = new SizeQuery(git)): Promise<void> {
+export async function fillSizes(git: Git, files: readonly FileChange[]): Promise<void> {
+  const query = new SizeQuery(git);
   for (const file of files) wantSize(query, file);
-  const sizes = await query.sizes();
+  applySizes(files, await query.sizes());
+}
+
+export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {
   for (const file of files) file.size = sizes.get(file.oid) ?? null;
 }
 

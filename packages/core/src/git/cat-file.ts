@@ -179,14 +179,14 @@ export class SizeQuery {
   private child: GitChild | null = null;
   private done: Promise<GitError | null> | null = null;
   private readonly out: Buffer[] = [];
-  private readonly seen = new Set<string>();
+  private asked = 0;
   private pending: string[] = [];
 
   constructor(private readonly git: Git) {}
 
+  /** Asks for one more id (a repeated id is answered twice, which costs less than remembering every id). */
   add(oid: string): void {
-    if (this.seen.has(oid)) return;
-    this.seen.add(oid);
+    this.asked++;
     this.pending.push(oid);
     if (this.pending.length >= 4096) this.send(false);
   }
@@ -194,7 +194,7 @@ export class SizeQuery {
   /** Every size asked for (missing objects are absent). */
   async sizes(): Promise<Map<string, number>> {
     const sizes = new Map<string, number>();
-    if (this.seen.size === 0) return sizes;
+    if (this.asked === 0) return sizes;
     this.send(true);
     const error = await this.done;
     if (error) throw error;
