@@ -134,30 +134,31 @@ export class Git {
       child.stdin.on("error", () => undefined);
       child.stdin.end(input);
       let exit: number | null | undefined;
-      let wake: (() => void) | null = null;
       const closed = new Promise<void>((resolve, reject) => {
         child.on("error", (error) => reject(new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.")));
         child.on("close", (code) => {
           exit = code;
-          wake?.();
           resolve();
         });
       });
       closed.catch(() => undefined);
       let position = 0;
+      let buffer = Buffer.allocUnsafe(SPOOL_READ);
       for (;;) {
-        const chunk = Buffer.allocUnsafe(SPOOL_READ);
-        const n = await readAt(readFd, chunk, position);
+        const n = await readAt(readFd, buffer, position);
         if (n > 0) {
           position += n;
-          onChunk(n === chunk.length ? chunk : chunk.subarray(0, n));
+          // A small read is copied out so the big buffer is reused; a big one is handed over whole.
+          if (n < SPOOL_READ / 4) onChunk(Buffer.from(buffer.subarray(0, n)));
+          else {
+            onChunk(buffer.subarray(0, n));
+            buffer = Buffer.allocUnsafe(SPOOL_READ);
+          }
           continue;
         }
         if (exit !== undefined) break;
-        // Nothing new yet: wait a moment, or less if git exits meanwhile (then read to the end once more).
-        await Promise.race([closed, new Promise<void>((resolve) => setTimeout((wake = resolve), SPOOL_WAIT_MS))]);
-        wake = null;
-        if (exit === undefined) continue;
+        // Nothing new yet: wait a moment, or until git exits (then read to the end once more).
+        await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_WAIT_MS))]);
       }
       await closed;
       if (debug.enabled) debug(`git ${args.join(" ")} -> ${exit} spooled ${position} bytes (${(performance.now() - started).toFixed(1)}ms)`);
