@@ -1,6 +1,6 @@
 /** A small argument parser built on node:util parseArgs, with errors that say how to fix the command line. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "@shipgate/core";
+import { UsageError } from "@shipgate/core/errors";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 

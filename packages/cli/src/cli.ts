@@ -1,5 +1,5 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
-import { describeError, ExitCode } from "@shipgate/core";
+import { describeError, ExitCode } from "@shipgate/core/errors";
 import { processIo, type Command, type Io } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
