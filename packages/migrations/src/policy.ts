@@ -6,6 +6,7 @@ import { lintRelease, type MigrationSource } from "./lint.js";
 import { messages } from "./messages.js";
 import { collectReads, readQueryFile, type DeclaredQuery } from "./queries.js";
 import { MigrationsOptions, type MigrationsSettings } from "./settings.js";
+import { loadParser } from "./sql/parse.js";
 import { listTree, loadMigrations, readTexts } from "./tree.js";
 
 export interface ReleaseCheck {
@@ -38,9 +39,11 @@ export async function checkRelease(
 ): Promise<ReleaseCheck> {
   const { repo, objects } = change;
   const first = isZeroOid(from);
+  // The parser compiles off the main thread while git reads the migrations; queries and migrations are parsed below.
   const [previous, current] = await Promise.all([
     first ? { sources: [], dirs: [] } : loadMigrations(repo, objects, from, settings),
     loadMigrations(repo, objects, to, settings),
+    loadParser(),
   ]);
   const before = new Map(previous.sources.map((s) => [s.migration.up, s.up]));
   const added = current.sources.filter((s) => !before.has(s.migration.up) || (s.migration.repeatable && before.get(s.migration.up) !== s.up));

@@ -20,7 +20,7 @@ export interface OldReads {
   by: Map<string, string>;
 }
 
-/** Splits a query file into statements, taking `-- name:` and `-- params:` comments that precede each. */
+/** Splits a query file into statements, taking `-- name:` and `-- params:` comments that precede each; call `loadParser()` first. */
 export function readQueryFile(path: string, text: string): { queries: DeclaredQuery[]; error: { line: number; message: string } | null } {
   const parsed = parseSql(text);
   if (parsed.error) return { queries: [], error: { line: parsed.error.line, message: parsed.error.message } };
@@ -53,7 +53,7 @@ function lastMatch(comments: readonly { body: string }[], pattern: RegExp): stri
   return found;
 }
 
-/** Collects the tables and columns every query names (including INSERT and UPDATE target columns). */
+/** Collects the tables and columns every query names (including INSERT and UPDATE target columns); call `loadParser()` first. */
 export function collectReads(queries: readonly DeclaredQuery[]): OldReads {
   const reads: OldReads = { tables: new Set(), columns: new Set(), by: new Map() };
   for (const query of queries) {

@@ -15,6 +15,15 @@ describe("parseSql", () => {
     ]);
   });
 
+  it("parses a migration of more than a megabyte, one statement per line", () => {
+    const sql = Array.from({ length: 20_000 }, (_, i) => `ALTER TABLE t${i} ADD COLUMN c${i} text DEFAULT 'ünïcödé';`).join("\n");
+    const parsed = parseSql(sql);
+    expect(parsed.error).toBeNull();
+    expect(parsed.statements).toHaveLength(20_000);
+    expect(parsed.statements.map((s) => s.line)).toEqual(Array.from({ length: 20_000 }, (_, i) => i + 1));
+    expect(parsed.statements[19_999]?.text).toBe("ALTER TABLE t19999 ADD COLUMN c19999 text DEFAULT 'ünïcödé'");
+  });
+
   it("reports a parse error at its line, and treats comment-only text as empty", () => {
     const broken = parseSql("SELECT 1;\nALTER TABLE ö ADD COLUMN;");
     expect(broken.error?.line).toBe(2);

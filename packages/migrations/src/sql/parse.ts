@@ -1,7 +1,7 @@
 /** Parses migration SQL with the real PostgreSQL 18 parser (libpg-query, WASM) into statements with exact spans. */
-import { loadModule, parseSync } from "libpg-query";
 import { SourceText } from "./source.js";
 import { findComments, skipTrivia, type Comment } from "./lexer.js";
+import { loadPgQuery, parseRaw } from "./pg-query.js";
 
 /** A parse-tree node: `{ NodeType: { ...fields } }`; rules read it through the helpers in `nodes.ts`. */
 export type Node = Record<string, unknown>;
@@ -27,12 +27,9 @@ export interface ParsedSql {
   error: { message: string; line: number; column: number } | null;
 }
 
-let loaded: Promise<void> | null = null;
-
-/** Loads the WASM parser once per process. */
+/** Loads the WASM parser once per process; calling it early lets the compile overlap other work. */
 export function loadParser(): Promise<void> {
-  loaded ??= loadModule();
-  return loaded;
+  return loadPgQuery();
 }
 
 /** Parses `text`; call `loadParser()` first. Text made only of comments and whitespace has no statements. */
@@ -40,29 +37,31 @@ export function parseSql(text: string): ParsedSql {
   const source = new SourceText(text);
   const comments = findComments(text);
   if (skipTrivia(text, 0, comments) >= text.length) return { source, comments, statements: [], error: null };
-  let result: { stmts?: { stmt?: Node; stmt_location?: number; stmt_len?: number }[] };
-  try {
-    result = parseSync(text);
-  } catch (error) {
-    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const index = source.indexOfByte(details?.cursorPosition ?? 0);
-    return { source, comments, statements: [], error: { message: (error as Error).message, ...source.position(index) } };
-  }
+  const { tree, error } = parseRaw(text);
+  if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfByte(error.cursor)) } };
   const statements: Statement[] = [];
-  for (const raw of result.stmts ?? []) {
-    const entry = Object.entries(raw.stmt ?? {})[0];
-    if (!entry) continue;
+  for (const raw of tree.stmts ?? []) {
+    const kind = firstKey(raw.stmt);
+    if (kind === undefined) continue;
     const from = source.indexOfByte(raw.stmt_location ?? 0);
     const to = raw.stmt_len === undefined ? text.length : source.indexOfByte((raw.stmt_location ?? 0) + raw.stmt_len);
     const start = skipTrivia(text, from, comments);
     const end = trimEnd(text, start, to);
-    statements.push({ kind: entry[0], node: entry[1] as Record<string, unknown>, start, end, ...source.position(start), text: text.slice(start, end) });
+    const { line, column } = source.position(start);
+    statements.push({ kind, node: raw.stmt?.[kind] as Record<string, unknown>, start, end, line, column, text: text.slice(start, end) });
   }
   return { source, comments, statements, error: null };
 }
 
+/** The node type of `{ NodeType: fields }`. */
+function firstKey(node: Record<string, unknown> | undefined): string | undefined {
+  for (const key in node) return key;
+  return undefined;
+}
+
+/** Index just past the statement's last character that is neither whitespace nor `;`. */
 function trimEnd(text: string, start: number, end: number): number {
   let i = end;
-  while (i > start && /[\s;]/.test(text[i - 1] ?? "")) i--;
+  while (i > start && (text.charCodeAt(i - 1) === 59 /* ; */ || /\s/.test(text[i - 1] ?? ""))) i--;
   return i;
 }
