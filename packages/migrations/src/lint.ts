@@ -3,7 +3,7 @@ import type { Migration } from "./layout/discover.js";
 import { dbmateSection } from "./layout/discover.js";
 import { messages } from "./messages.js";
 import type { OldReads } from "./queries.js";
-import { STATEMENT_RULES, RULE_IDS, ruleCategory } from "./rules/index.js";
+import { RULE_IDS, ruleCategory, rulesFor } from "./rules/index.js";
 import { DEFAULT_SEVERITY, type Category, type FileState } from "./rules/rule.js";
 import { loadParser, parseSql, type ParsedSql } from "./sql/parse.js";
 import { SchemaState } from "./state.js";
@@ -82,17 +82,17 @@ function lintMigration(source: MigrationSource, state: SchemaState, options: Lin
   }
   if (parsed.error) report("parse-error", -1, parsed.error, migration.up, { message: messages.parseError(parsed.error.message), fix: messages.parseErrorFix });
   const file: FileState = { statements: parsed.statements, index: 0, lockTimeout: false, inExplicitTransaction: false, lockTimeoutReported: false };
-  parsed.statements.forEach((statement, index) => {
+  const oldReads = options.oldReads ?? null;
+  for (const [index, statement] of parsed.statements.entries()) {
     file.index = index;
-    for (const rule of STATEMENT_RULES) {
+    const context = { statement, migration, state, file, oldReads };
+    for (const rule of rulesFor(statement)) {
       if (options.rules?.[rule.id] === "off") continue;
-      for (const hit of rule.check({ statement, migration, state, file, oldReads: options.oldReads ?? null })) {
-        report(rule.id, index, statement, migration.up, hit, statement.text);
-      }
+      for (const hit of rule.check(context)) report(rule.id, index, statement, migration.up, hit, statement.text);
     }
     track(file, statement);
     state.apply(statement);
-  });
+  }
   checkDown(source, parsed, report);
   for (const s of suppressions.filter((s) => !s.used)) {
     report("unused-suppression", -2, { line: s.line, column: 1 }, migration.up, {

@@ -9,6 +9,7 @@ export const addRequiredColumn = defineRule({
   id: "add-required-column",
   category: "breaking",
   summary: "ADD COLUMN ... NOT NULL without a DEFAULT on an existing table",
+  kinds: ["AT_AddColumn"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

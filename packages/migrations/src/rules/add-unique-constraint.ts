@@ -9,6 +9,7 @@ export const addUniqueConstraint = defineRule({
   id: "add-unique-constraint",
   category: "locking",
   summary: "ADD UNIQUE / PRIMARY KEY on an existing table without USING INDEX (an index built CONCURRENTLY)",
+  kinds: ["AT_AddConstraint", "AT_AddColumn"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

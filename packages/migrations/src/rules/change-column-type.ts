@@ -8,6 +8,7 @@ export const changeColumnType = defineRule({
   id: "change-column-type",
   category: "breaking",
   summary: "ALTER COLUMN ... TYPE to a type that is not a binary-coercible widening",
+  kinds: ["AT_AlterColumnType"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

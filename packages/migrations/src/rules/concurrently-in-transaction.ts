@@ -10,6 +10,7 @@ export const concurrentlyInTransaction = defineRule({
   id: "concurrently-in-transaction",
   category: "breaking",
   summary: "CREATE/DROP INDEX CONCURRENTLY or REINDEX CONCURRENTLY where the migration runs in a transaction",
+  kinds: ["IndexStmt", "DropStmt", "ReindexStmt"],
   check({ statement, migration, file }) {
     if (!isConcurrent(statement)) return [];
     let why: string | null = null;

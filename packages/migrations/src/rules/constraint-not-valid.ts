@@ -9,6 +9,7 @@ export const constraintNotValid = defineRule({
   id: "constraint-not-valid",
   category: "locking",
   summary: "ADD FOREIGN KEY / CHECK without NOT VALID on an existing table, or VALIDATE in the transaction that added it",
+  kinds: ["AT_AddConstraint", "AT_ValidateConstraint"],
   check({ statement, state, migration, file }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

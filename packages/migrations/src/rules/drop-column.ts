@@ -8,6 +8,7 @@ export const dropColumn = defineRule({
   id: "drop-column",
   category: "breaking",
   summary: "ALTER TABLE ... DROP COLUMN on a table the previous release uses",
+  kinds: ["AT_DropColumn"],
   check({ statement, state, oldReads }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

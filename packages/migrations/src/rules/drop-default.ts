@@ -7,6 +7,7 @@ export const dropDefault = defineRule({
   id: "drop-default",
   category: "breaking",
   summary: "ALTER COLUMN ... DROP DEFAULT on a NOT NULL column of an existing table",
+  kinds: ["AT_ColumnDefault"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

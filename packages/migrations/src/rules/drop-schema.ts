@@ -7,6 +7,7 @@ export const dropSchema = defineRule({
   id: "drop-schema",
   category: "irreversible",
   summary: "DROP SCHEMA or DROP DATABASE",
+  kinds: ["DropStmt", "DropdbStmt"],
   check({ statement }) {
     if (statement.kind === "DropdbStmt")
       return [{ message: messages.dropSchema(`database ${str(statement.node["dbname"]) ?? "?"}`), fix: messages.dropSchemaFix }];

@@ -8,6 +8,7 @@ export const dropTable = defineRule({
   id: "drop-table",
   category: "breaking",
   summary: "DROP TABLE on a table that existed before this release",
+  kinds: ["DropStmt"],
   check({ statement, state, oldReads }) {
     if (statement.kind !== "DropStmt" || statement.node["removeType"] !== "OBJECT_TABLE") return [];
     return list(statement.node["objects"]).flatMap((object) => {

@@ -7,6 +7,7 @@ export const enumValueChange = defineRule({
   id: "enum-value-change",
   category: "breaking",
   summary: "ALTER TYPE ... RENAME VALUE, DROP TYPE of an existing type, or DELETE FROM pg_enum",
+  kinds: ["AlterEnumStmt", "DropStmt", "DeleteStmt"],
   check({ statement, state }) {
     const n = statement.node;
     if (statement.kind === "AlterEnumStmt" && typeof n["oldVal"] === "string") {

@@ -7,6 +7,7 @@ export const indexNotConcurrent = defineRule({
   id: "index-not-concurrent",
   category: "locking",
   summary: "CREATE INDEX or DROP INDEX without CONCURRENTLY on a table that existed before this release",
+  kinds: ["IndexStmt", "DropStmt"],
   check({ statement, state }) {
     const n = statement.node;
     if (statement.kind === "IndexStmt" && n["concurrent"] !== true) {

@@ -1,5 +1,6 @@
 /** The registry of migration rules: statement rules in the order they run, plus the file-level checks of lint.ts. */
-import type { Category, Rule } from "./rule.js";
+import type { Statement } from "../sql/parse.js";
+import { alterCommands, type Category, type Rule } from "./rule.js";
 import { dropColumn } from "./drop-column.js";
 import { dropTable } from "./drop-table.js";
 import { renameColumn } from "./rename-column.js";
@@ -51,6 +52,22 @@ export const FILE_RULES: readonly { id: string; category: Category; summary: str
 
 export const RULE_IDS: ReadonlySet<string> = new Set([...STATEMENT_RULES.map((r) => r.id), ...FILE_RULES.map((r) => r.id)]);
 
+const CATEGORIES = new Map<string, Category>([...STATEMENT_RULES, ...FILE_RULES].map((r) => [r.id, r.category]));
+
 export function ruleCategory(id: string): Category {
-  return STATEMENT_RULES.find((r) => r.id === id)?.category ?? FILE_RULES.find((r) => r.id === id)?.category ?? "breaking";
+  return CATEGORIES.get(id) ?? "breaking";
+}
+
+const BY_KIND = new Map<string, Rule[]>();
+for (const rule of STATEMENT_RULES) for (const kind of rule.kinds) BY_KIND.set(kind, [...(BY_KIND.get(kind) ?? []), rule]);
+const NO_RULES: readonly Rule[] = [];
+
+/** The statement rules that look at `statement` (by its kind and, for ALTER TABLE, its commands), in STATEMENT_RULES order. */
+export function rulesFor(statement: Statement): readonly Rule[] {
+  const byKind = BY_KIND.get(statement.kind) ?? NO_RULES;
+  const commands = alterCommands(statement);
+  if (commands.length === 0) return byKind;
+  const wanted = new Set(byKind);
+  for (const { subtype } of commands) for (const rule of BY_KIND.get(subtype) ?? NO_RULES) wanted.add(rule);
+  return STATEMENT_RULES.filter((rule) => wanted.has(rule));
 }

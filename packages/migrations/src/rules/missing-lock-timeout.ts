@@ -6,12 +6,14 @@ import type { SchemaState } from "../state.js";
 import { isConcurrent } from "./concurrently-in-transaction.js";
 import { defineRule } from "./rule.js";
 
-const STRONG = new Set(["AlterTableStmt", "RenameStmt", "DropStmt", "IndexStmt", "TruncateStmt", "AlterEnumStmt", "CreateTrigStmt", "ReindexStmt"]);
+/** Statements that take a strong lock on a table. */
+const STRONG = ["AlterTableStmt", "RenameStmt", "DropStmt", "IndexStmt", "TruncateStmt", "AlterEnumStmt", "CreateTrigStmt", "ReindexStmt"];
 
 export const missingLockTimeout = defineRule({
   id: "missing-lock-timeout",
   category: "locking",
   summary: "a statement that locks an existing table, in a file with no SET lock_timeout before it (reported once per file)",
+  kinds: STRONG,
   check({ statement, state, file }) {
     if (file.lockTimeout || file.lockTimeoutReported || !locksExistingTable(statement, state)) return [];
     file.lockTimeoutReported = true;
@@ -20,7 +22,7 @@ export const missingLockTimeout = defineRule({
 });
 
 function locksExistingTable(statement: Statement, state: SchemaState): boolean {
-  if (!STRONG.has(statement.kind) || isConcurrent(statement)) return false;
+  if (isConcurrent(statement)) return false;
   const table = relationName(statement.node["relation"]);
   if (statement.kind === "DropStmt") return statement.node["removeType"] === "OBJECT_TABLE" || statement.node["removeType"] === "OBJECT_INDEX";
   return table === undefined || !state.isNew(table);

@@ -8,6 +8,7 @@ export const narrowColumnType = defineRule({
   id: "narrow-column-type",
   category: "breaking",
   summary: "ALTER COLUMN ... TYPE to a narrower type (varchar(50) -> varchar(20), int8 -> int4, numeric(10,2) -> numeric(6,2))",
+  kinds: ["AT_AlterColumnType"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

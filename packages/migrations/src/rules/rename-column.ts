@@ -8,6 +8,7 @@ export const renameColumn = defineRule({
   id: "rename-column",
   category: "breaking",
   summary: "ALTER TABLE ... RENAME COLUMN on a table the previous release uses",
+  kinds: ["RenameStmt"],
   check({ statement, state, oldReads }) {
     if (statement.kind !== "RenameStmt" || statement.node["renameType"] !== "OBJECT_COLUMN") return [];
     const table = relationName(statement.node["relation"]) ?? "?";

@@ -8,6 +8,7 @@ export const renameTable = defineRule({
   id: "rename-table",
   category: "breaking",
   summary: "ALTER TABLE ... RENAME TO on a table the previous release uses, without a view of the old name",
+  kinds: ["RenameStmt"],
   check({ statement, state, file, oldReads }) {
     if (statement.kind !== "RenameStmt" || statement.node["renameType"] !== "OBJECT_TABLE") return [];
     const from = relationName(statement.node["relation"]) ?? "?";

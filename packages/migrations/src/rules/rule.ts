@@ -46,6 +46,11 @@ export interface Rule {
   category: Category;
   /** One line for `shipgate migrations rules` and the docs. */
   summary: string;
+  /**
+   * What the rule looks at: statement kinds (`DropStmt`, ...) or ALTER TABLE command subtypes (`AT_DropColumn`, ...).
+   * It is only called for statements of those kinds and ALTER TABLE statements with such a command.
+   */
+  kinds: readonly string[];
   check(context: StatementContext): Hit[];
 }
 
@@ -53,13 +58,28 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-/** Walks the commands of an ALTER TABLE statement. */
-export function alterCommands(statement: Statement): { subtype: string; cmd: Record<string, unknown> }[] {
-  if (statement.kind !== "AlterTableStmt") return [];
-  const cmds = statement.node["cmds"];
-  if (!Array.isArray(cmds)) return [];
-  return cmds.flatMap((item: unknown) => {
-    const cmd = (item as { AlterTableCmd?: Record<string, unknown> }).AlterTableCmd;
-    return cmd ? [{ subtype: String(cmd["subtype"]), cmd }] : [];
-  });
+export interface AlterCommand {
+  subtype: string;
+  cmd: Record<string, unknown>;
+}
+
+const NO_COMMANDS: readonly AlterCommand[] = [];
+/** Most rules read the commands of an ALTER TABLE; they are listed once per statement. */
+const commandsOf = new WeakMap<Statement, readonly AlterCommand[]>();
+
+/** The commands of an ALTER TABLE statement (none for other statements). */
+export function alterCommands(statement: Statement): readonly AlterCommand[] {
+  if (statement.kind !== "AlterTableStmt") return NO_COMMANDS;
+  let commands = commandsOf.get(statement);
+  if (commands === undefined) {
+    const cmds = statement.node["cmds"];
+    commands = Array.isArray(cmds)
+      ? cmds.flatMap((item: unknown) => {
+          const cmd = (item as { AlterTableCmd?: Record<string, unknown> }).AlterTableCmd;
+          return cmd ? [{ subtype: String(cmd["subtype"]), cmd }] : [];
+        })
+      : NO_COMMANDS;
+    commandsOf.set(statement, commands);
+  }
+  return commands;
 }

@@ -7,6 +7,7 @@ export const setNotNull = defineRule({
   id: "set-not-null",
   category: "breaking",
   summary: "ALTER COLUMN ... SET NOT NULL on an existing table without a CHECK (col IS NOT NULL) validated in an earlier release",
+  kinds: ["AT_SetNotNull"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

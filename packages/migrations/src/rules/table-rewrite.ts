@@ -31,6 +31,7 @@ export const tableRewrite = defineRule({
   id: "table-rewrite",
   category: "locking",
   summary: "ADD COLUMN with a volatile default, a stored generated or serial/identity column, or a wider integer/char type",
+  kinds: ["AT_AlterColumnType", "AT_AddColumn"],
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];

@@ -7,6 +7,7 @@ export const truncate = defineRule({
   id: "truncate",
   category: "irreversible",
   summary: "TRUNCATE of a table that existed before this release",
+  kinds: ["TruncateStmt"],
   check({ statement, state }) {
     if (statement.kind !== "TruncateStmt") return [];
     const tables = list(statement.node["relations"])

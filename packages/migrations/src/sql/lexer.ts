@@ -10,12 +10,19 @@ export interface Comment {
   block: boolean;
 }
 
+/** Characters that may start a comment, a string, a quoted identifier or a dollar quote; everything else is skipped. */
+const SPECIAL = /[-/'"$]/g;
+const WHITESPACE = /\s*/y;
+
 /** Every comment of `text`, in order. Unterminated strings or comments run to the end of the text. */
 export function findComments(text: string): Comment[] {
   const comments: Comment[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
+    SPECIAL.lastIndex = i;
+    if (SPECIAL.exec(text) === null) break;
+    i = SPECIAL.lastIndex - 1;
     const c = text.charCodeAt(i);
     if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
       const nl = text.indexOf("\n", i + 2);
@@ -41,7 +48,8 @@ export function findComments(text: string): Comment[] {
 export function skipTrivia(text: string, from: number, comments: readonly Comment[]): number {
   let i = from;
   for (;;) {
-    while (i < text.length && /\s/.test(text[i] ?? "")) i++;
+    WHITESPACE.lastIndex = i;
+    if (WHITESPACE.exec(text) !== null) i = WHITESPACE.lastIndex;
     const comment = comments.find((c) => c.start === i);
     if (!comment) return i;
     i = comment.end;

@@ -37,4 +37,13 @@ describe("findComments", () => {
     const sql = "SELECT '-- no', \"/* no */\", E'it\\'s -- no', $$ -- no $$, $fn$ /* no */ $fn$; /* a /* nested */ still */ -- yes\n";
     expect(findComments(sql).map((c) => c.body)).toEqual(["a /* nested */ still", "yes"]);
   });
+
+  it("finds comments between operators that start like them, and at the very end of the text", () => {
+    const sql = "SELECT 4 - 2 / 1 -- minus\n, a$b, $1 /* dollar */ FROM t;--end";
+    expect(findComments(sql).map((c) => [c.body, sql.slice(c.start, c.end)])).toEqual([
+      ["minus", "-- minus"],
+      ["dollar", "/* dollar */"],
+      ["end", "--end"],
+    ]);
+  });
 });
