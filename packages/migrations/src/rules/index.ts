@@ -61,13 +61,20 @@ export function ruleCategory(id: string): Category {
 const BY_KIND = new Map<string, Rule[]>();
 for (const rule of STATEMENT_RULES) for (const kind of rule.kinds) BY_KIND.set(kind, [...(BY_KIND.get(kind) ?? []), rule]);
 const NO_RULES: readonly Rule[] = [];
+/** The rules of ALTER TABLE statements, by their command subtypes: there are few combinations. */
+const BY_COMMANDS = new Map<string, readonly Rule[]>();
 
 /** The statement rules that look at `statement` (by its kind and, for ALTER TABLE, its commands), in STATEMENT_RULES order. */
 export function rulesFor(statement: Statement): readonly Rule[] {
-  const byKind = BY_KIND.get(statement.kind) ?? NO_RULES;
   const commands = alterCommands(statement);
-  if (commands.length === 0) return byKind;
-  const wanted = new Set(byKind);
-  for (const { subtype } of commands) for (const rule of BY_KIND.get(subtype) ?? NO_RULES) wanted.add(rule);
-  return STATEMENT_RULES.filter((rule) => wanted.has(rule));
+  if (commands.length === 0) return BY_KIND.get(statement.kind) ?? NO_RULES;
+  const subtypes = commands.map((c) => c.subtype);
+  const key = subtypes.join(" ");
+  let rules = BY_COMMANDS.get(key);
+  if (rules === undefined) {
+    const wanted = new Set([statement.kind, ...subtypes]);
+    rules = STATEMENT_RULES.filter((rule) => rule.kinds.some((kind) => wanted.has(kind)));
+    BY_COMMANDS.set(key, rules);
+  }
+  return rules;
 }

@@ -5,14 +5,21 @@ export type Fields = Record<string, unknown>;
 /** `{ Kind: fields }` -> [Kind, fields], or null for anything else. */
 export function unwrap(node: unknown): [string, Fields] | null {
   if (node === null || typeof node !== "object") return null;
-  const entry = Object.entries(node as Fields)[0];
-  return entry && entry[1] !== null && typeof entry[1] === "object" ? [entry[0], entry[1] as Fields] : null;
+  for (const kind in node) {
+    const fields = (node as Fields)[kind];
+    return fields !== null && typeof fields === "object" ? [kind, fields as Fields] : null;
+  }
+  return null;
 }
 
 /** The fields of a node when it is of `kind`. */
 export function as(node: unknown, kind: string): Fields | null {
-  const found = unwrap(node);
-  return found && found[0] === kind ? found[1] : null;
+  if (node === null || typeof node !== "object") return null;
+  for (const first in node) {
+    const fields = (node as Fields)[first];
+    return first === kind && fields !== null && typeof fields === "object" ? (fields as Fields) : null;
+  }
+  return null;
 }
 
 export function list(value: unknown): unknown[] {
@@ -25,10 +32,12 @@ export function str(value: unknown): string | undefined {
 
 /** A list of `String` nodes, e.g. a qualified name, as plain strings. */
 export function names(value: unknown): string[] {
-  return list(value).flatMap((item) => {
-    const s = as(item, "String");
-    return s && typeof s["sval"] === "string" ? [s["sval"]] : [];
-  });
+  const out: string[] = [];
+  for (const item of list(value)) {
+    const sval = as(item, "String")?.["sval"];
+    if (typeof sval === "string") out.push(sval);
+  }
+  return out;
 }
 
 /** A table name as `schema.table` or `table` (lower-cased as PostgreSQL folds unquoted names already). */

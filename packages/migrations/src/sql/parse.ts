@@ -62,6 +62,11 @@ function firstKey(node: Record<string, unknown> | undefined): string | undefined
 /** Index just past the statement's last character that is neither whitespace nor `;`. */
 function trimEnd(text: string, start: number, end: number): number {
   let i = end;
-  while (i > start && (text.charCodeAt(i - 1) === 59 /* ; */ || /\s/.test(text[i - 1] ?? ""))) i--;
+  while (i > start && isSpaceOrSemicolon(text.charCodeAt(i - 1))) i--;
   return i;
+}
+
+function isSpaceOrSemicolon(code: number): boolean {
+  if (code < 128) return code === 59 /* ; */ || code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(String.fromCharCode(code));
 }

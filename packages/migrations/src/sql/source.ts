@@ -2,15 +2,26 @@
 
 export class SourceText {
   readonly text: string;
-  /** Byte offset -> string index, only built when the text is not pure ASCII. */
-  readonly #byteToIndex: Uint32Array | null;
-  readonly #lineStarts: number[];
   readonly byteLength: number;
+  /**
+   * Where each non-ASCII character starts, as a UTF-8 byte offset and a string index; between two of them the text is
+   * ASCII, one byte per index. Migrations are mostly ASCII, so this stays short.
+   */
+  readonly #wideBytes: number[] = [];
+  readonly #wideIndexes: number[] = [];
+  readonly #lineStarts: number[];
 
   constructor(text: string) {
     this.text = text;
-    this.byteLength = Buffer.byteLength(text, "utf8");
-    this.#byteToIndex = this.byteLength === text.length ? null : buildByteMap(text, this.byteLength);
+    let extra = 0; // UTF-8 bytes so far beyond one per UTF-16 code unit
+    NON_ASCII.lastIndex = 0;
+    for (let match = NON_ASCII.exec(text); match !== null; match = NON_ASCII.exec(text)) {
+      this.#wideBytes.push(match.index + extra);
+      this.#wideIndexes.push(match.index);
+      const code = text.codePointAt(match.index) ?? 0;
+      extra += utf8Width(code) - (code >= 0x10000 ? 2 : 1);
+    }
+    this.byteLength = text.length + extra;
     this.#lineStarts = [0];
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.#lineStarts.push(i + 1);
   }
@@ -19,32 +30,40 @@ export class SourceText {
   indexOfByte(byte: number): number {
     if (byte <= 0) return 0;
     if (byte >= this.byteLength) return this.text.length;
-    return this.#byteToIndex === null ? byte : (this.#byteToIndex[byte] ?? this.text.length);
+    const wide = lastAtOrBefore(this.#wideBytes, byte);
+    if (wide === -1) return byte;
+    const start = this.#wideBytes[wide] ?? 0;
+    const index = this.#wideIndexes[wide] ?? 0;
+    const code = this.text.codePointAt(index) ?? 0;
+    const width = utf8Width(code);
+    return byte < start + width ? index : index + (code >= 0x10000 ? 2 : 1) + (byte - start - width);
   }
 
   /** 1-based line and column (in UTF-16 code units, as editors count them) of a string index. */
   position(index: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.#lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.#lineStarts[mid] ?? 0) <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: index - (this.#lineStarts[lo] ?? 0) + 1 };
+    const line = lastAtOrBefore(this.#lineStarts, index);
+    return { line: line + 1, column: index - (this.#lineStarts[line] ?? 0) + 1 };
   }
 }
 
-function buildByteMap(text: string, byteLength: number): Uint32Array {
-  const map = new Uint32Array(byteLength + 1);
-  let byte = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i) ?? 0;
-    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    for (let k = 0; k < width; k++) map[byte + k] = i;
-    byte += width;
-    if (code >= 0x10000) i++; // a surrogate pair is one code point
+/** One match per code point that is not ASCII (a surrogate pair is one match). */
+const NON_ASCII = /[^\0-\x7f]/gu;
+
+function utf8Width(code: number): number {
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+/** Index of the last element of the ascending `sorted` that is <= `value`, or -1. */
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) <= value) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  map[byteLength] = text.length;
-  return map;
+  return found;
 }
