@@ -24,6 +24,11 @@ describe("parseSql", () => {
     expect(parsed.statements[19_999]?.text).toBe("ALTER TABLE t19999 ADD COLUMN c19999 text DEFAULT 'ünïcödé'");
   });
 
+  it("reports a parse error at the line and column of the token the parser stopped at, after non-ASCII text", () => {
+    const parsed = parseSql("SELECT '😀 é';\n  SELEC 1;");
+    expect(parsed.error).toEqual({ message: 'syntax error at or near "SELEC"', line: 2, column: 3 });
+  });
+
   it("reports a parse error at its line, and treats comment-only text as empty", () => {
     const broken = parseSql("SELECT 1;\nALTER TABLE ö ADD COLUMN;");
     expect(broken.error?.line).toBe(2);

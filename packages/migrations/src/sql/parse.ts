@@ -38,7 +38,7 @@ export function parseSql(text: string): ParsedSql {
   const comments = findComments(text);
   if (skipTrivia(text, 0, comments) >= text.length) return { source, comments, statements: [], error: null };
   const { tree, error } = parseRaw(text);
-  if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfByte(error.cursor)) } };
+  if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfCodePoint(error.cursor)) } };
   const statements: Statement[] = [];
   for (const raw of tree.stmts ?? []) {
     const kind = firstKey(raw.stmt);

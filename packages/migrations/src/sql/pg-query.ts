@@ -8,7 +8,7 @@ import { setFlagsFromString } from "node:v8";
 // `indexOf` finds the NUL. The result structs are read as libpg-query 18.1.5 (pinned in package.json) reads them, and
 // parse.test.ts checks trees, positions and errors against the real parser.
 
-/** The parse tree, or the parser's error: its message and the position it reported (`cursor`, 0-based). */
+/** The parse tree, or the parser's error: its message and where it is (`cursor`, 0-based, in characters). */
 export type RawParse = { tree: ParseTree; error: null } | { tree: null; error: { message: string; cursor: number } };
 
 /** libpg-query's JSON parse tree; locations and lengths are UTF-8 byte offsets. */

@@ -39,6 +39,13 @@ export class SourceText {
     return byte < start + width ? index : index + (code >= 0x10000 ? 2 : 1) + (byte - start - width);
   }
 
+  /** The string index of an offset in code points (PostgreSQL reports error positions in characters, not bytes). */
+  indexOfCodePoint(offset: number): number {
+    let index = 0;
+    for (let n = 0; n < offset && index < this.text.length; n++) index += (this.text.codePointAt(index) ?? 0) >= 0x10000 ? 2 : 1;
+    return index;
+  }
+
   /** 1-based line and column (in UTF-16 code units, as editors count them) of a string index. */
   position(index: number): { line: number; column: number } {
     const line = lastAtOrBefore(this.#lineStarts, index);
