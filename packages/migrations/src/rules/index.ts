@@ -13,6 +13,7 @@ import { narrowColumnType } from "./narrow-column-type.js";
 import { enumValueChange } from "./enum-value-change.js";
 import { addUniqueConstraint } from "./add-unique-constraint.js";
 import { indexNotConcurrent } from "./index-not-concurrent.js";
+import { reindexNotConcurrent } from "./reindex-not-concurrent.js";
 import { concurrentlyInTransaction } from "./concurrently-in-transaction.js";
 import { constraintNotValid } from "./constraint-not-valid.js";
 import { tableRewrite } from "./table-rewrite.js";
@@ -33,6 +34,7 @@ export const STATEMENT_RULES: readonly Rule[] = [
   enumValueChange,
   addUniqueConstraint,
   indexNotConcurrent,
+  reindexNotConcurrent,
   concurrentlyInTransaction,
   constraintNotValid,
   tableRewrite,
