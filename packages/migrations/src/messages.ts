@@ -43,6 +43,10 @@ export const messages = {
   dropIndexFix: "Use DROP INDEX CONCURRENTLY, outside a transaction, in a migration of its own.",
   reindex: (what: string) => `reindexes ${what} without CONCURRENTLY: writes to the table wait for the whole rebuild, and so do queries that use the index`,
   reindexFix: "Use REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction, in a migration of its own.",
+  detachPartition: (table: string, partition: string) =>
+    `detaches partition ${partition} from ${table} without CONCURRENTLY: holds an ACCESS EXCLUSIVE lock on ${table}, so every query on it waits`,
+  detachPartitionFix:
+    "Use ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+; not while the table has a default partition), outside a transaction, in a migration of its own.",
   concurrentlyInTransaction: (why: string) => `runs a CONCURRENTLY operation inside a transaction (${why}): PostgreSQL refuses it and the migration fails`,
   concurrentlyInTransactionFix:
     "Put the statement in a migration of its own that runs outside a transaction (dbmate `-- migrate:up transaction:false`, Diesel `run_in_transaction = false`, sqlx `-- no-transaction`).",

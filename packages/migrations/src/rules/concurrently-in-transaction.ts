@@ -1,7 +1,8 @@
 /** concurrently-in-transaction: PostgreSQL refuses CONCURRENTLY inside a transaction block, so the migration fails. */
 import { messages } from "../messages.js";
 import type { Statement } from "../sql/parse.js";
-import { defineRule } from "./rule.js";
+import { as } from "../sql/nodes.js";
+import { alterCommands, defineRule } from "./rule.js";
 
 /** Statements that may share a file with a CONCURRENTLY one when the tool sends the file in one round trip. */
 const HARMLESS = new Set(["VariableSetStmt"]);
@@ -9,8 +10,8 @@ const HARMLESS = new Set(["VariableSetStmt"]);
 export const concurrentlyInTransaction = defineRule({
   id: "concurrently-in-transaction",
   category: "breaking",
-  summary: "CREATE/DROP INDEX CONCURRENTLY or REINDEX CONCURRENTLY where the migration runs in a transaction",
-  kinds: ["IndexStmt", "DropStmt", "ReindexStmt"],
+  summary: "CREATE/DROP INDEX, REINDEX or DETACH PARTITION ... CONCURRENTLY where the migration runs in a transaction",
+  kinds: ["IndexStmt", "DropStmt", "ReindexStmt", "AT_DetachPartition"],
   check({ statement, migration, file }) {
     if (!isConcurrent(statement)) return [];
     let why: string | null = null;
@@ -27,5 +28,5 @@ export function isConcurrent(statement: Statement): boolean {
   const n = statement.node;
   if (statement.kind === "IndexStmt" || statement.kind === "DropStmt") return n["concurrent"] === true;
   if (statement.kind === "ReindexStmt") return JSON.stringify(n["params"] ?? []).includes('"concurrently"');
-  return false;
+  return alterCommands(statement).some(({ subtype, cmd }) => subtype === "AT_DetachPartition" && as(cmd["def"], "PartitionCmd")?.["concurrent"] === true);
 }

@@ -14,6 +14,7 @@ import { enumValueChange } from "./enum-value-change.js";
 import { addUniqueConstraint } from "./add-unique-constraint.js";
 import { indexNotConcurrent } from "./index-not-concurrent.js";
 import { reindexNotConcurrent } from "./reindex-not-concurrent.js";
+import { detachPartitionNotConcurrent } from "./detach-partition-not-concurrent.js";
 import { concurrentlyInTransaction } from "./concurrently-in-transaction.js";
 import { constraintNotValid } from "./constraint-not-valid.js";
 import { tableRewrite } from "./table-rewrite.js";
@@ -35,6 +36,7 @@ export const STATEMENT_RULES: readonly Rule[] = [
   addUniqueConstraint,
   indexNotConcurrent,
   reindexNotConcurrent,
+  detachPartitionNotConcurrent,
   concurrentlyInTransaction,
   constraintNotValid,
   tableRewrite,
