@@ -21,6 +21,10 @@ export const messages = {
     `sets ${table}.${column} NOT NULL: ${old} may still write NULL, and the full-table scan holds an ACCESS EXCLUSIVE lock`,
   setNotNullFix:
     "Release 1: ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID and make every writer set the column; release 2: VALIDATE it, then SET NOT NULL (no scan).",
+  dropNotNull: (table: string, column: string, reader: string | undefined) =>
+    `drops NOT NULL from ${table}.${column}: the new release may then write NULL, and ${old} ${reader ? `reads the column (query ${reader})` : "may read it"} without expecting NULL`,
+  dropNotNullFix:
+    "Make the previous release's readers handle NULL first and drop NOT NULL a release later (or suppress with the reason if every reader already does).",
   dropDefault: (table: string, column: string) => `drops the default of NOT NULL column ${table}.${column}: ${old} inserts rows without it and fails`,
   dropDefaultFix: "Keep the default until no release relies on it: make the application always set the column, then drop the default a release later.",
   changeType: (table: string, column: string, from: string, to: string) =>

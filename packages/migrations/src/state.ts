@@ -8,6 +8,8 @@ export interface ColumnState {
   hasDefault: boolean;
   /** Where a validated `CHECK (col IS NOT NULL)` came from: then SET NOT NULL skips the scan, and before this release old code already writes no NULL. */
   notNullChecked: "no" | "release" | "before";
+  /** Added to an existing table by this release: the previous release does not know the column. */
+  addedInRelease: boolean;
 }
 
 export interface TableState {
@@ -89,7 +91,7 @@ export class SchemaState {
       switch (cmd["subtype"]) {
         case "AT_AddColumn": {
           const def = as(cmd["def"], "ColumnDef");
-          if (def) table.columns.set(str(def["colname"]) ?? "", columnFrom(def));
+          if (def) table.columns.set(str(def["colname"]) ?? "", { ...columnFrom(def), addedInRelease: this.inRelease });
           break;
         }
         case "AT_DropColumn":
@@ -182,5 +184,6 @@ function columnFrom(def: Fields): ColumnState {
     notNull: serial || constraints.some((c) => c["contype"] === "CONSTR_NOTNULL" || c["contype"] === "CONSTR_PRIMARY" || c["contype"] === "CONSTR_IDENTITY"),
     hasDefault: serial || constraints.some((c) => ["CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"].includes(String(c["contype"]))),
     notNullChecked: "no",
+    addedInRelease: false,
   };
 }

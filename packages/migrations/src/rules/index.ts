@@ -7,6 +7,7 @@ import { renameColumn } from "./rename-column.js";
 import { renameTable } from "./rename-table.js";
 import { addRequiredColumn } from "./add-required-column.js";
 import { setNotNull } from "./set-not-null.js";
+import { dropNotNull } from "./drop-not-null.js";
 import { dropDefault } from "./drop-default.js";
 import { changeColumnType } from "./change-column-type.js";
 import { narrowColumnType } from "./narrow-column-type.js";
@@ -29,6 +30,7 @@ export const STATEMENT_RULES: readonly Rule[] = [
   renameTable,
   addRequiredColumn,
   setNotNull,
+  dropNotNull,
   dropDefault,
   changeColumnType,
   narrowColumnType,
