@@ -29,14 +29,13 @@ export class DiffStreamParser {
   push(chunk: Buffer): void {
     let start = 0;
     for (let nul = chunk.indexOf(0, start); nul !== -1; nul = chunk.indexOf(0, start)) {
-      let token = chunk.subarray(start, nul);
       if (this.pendingLength > 0) {
-        this.pending.push(token);
-        token = Buffer.concat(this.pending, this.pendingLength + token.length);
+        this.pending.push(chunk.subarray(start, nul));
+        const token = Buffer.concat(this.pending, this.pendingLength + (nul - start));
         this.pending = [];
         this.pendingLength = 0;
-      }
-      this.token(token);
+        this.token(token, 0, token.length);
+      } else this.token(chunk, start, nul);
       start = nul + 1;
     }
     if (start < chunk.length) {
@@ -56,12 +55,15 @@ export class DiffStreamParser {
     this.flush();
   }
 
-  private token(token: Buffer): void {
+  /** The token `buffer[start, end)`: addressed by offsets, so the many small raw-entry tokens allocate no views. */
+  private token(buffer: Buffer, start: number, end: number): void {
     // Inside a raw entry: the meta line is followed by one path (two for renames and copies).
     if (this.rawMeta !== null) {
       const meta = this.rawMeta;
       const needed = /[RC]\d*$/.test(meta.slice(meta.lastIndexOf(" ") + 1)) ? 2 : 1;
-      this.rawPaths.push(token);
+      const path = Buffer.allocUnsafe(end - start);
+      buffer.copy(path, 0, start, end);
+      this.rawPaths.push(path);
       if (this.rawPaths.length === needed) {
         this.current?.raws.push(makeRawEntry(meta, this.rawPaths));
         this.rawMeta = null;
@@ -69,12 +71,12 @@ export class DiffStreamParser {
       }
       return;
     }
-    if (token.length > 0 && token[0] === 0x3a /* ':' */) {
-      this.rawMeta = token.toString("latin1");
+    if (end > start && buffer[start] === 0x3a /* ':' */) {
+      this.rawMeta = buffer.toString("latin1", start, end);
       return;
     }
-    if (token.length === 0) return; // separator between raw entries and the patch
-    this.tail(token);
+    if (end === start) return; // separator between raw entries and the patch
+    this.tail(buffer.subarray(start, end));
   }
 
   /** A token that is a commit header, a patch, or a patch glued to the next commit header. */
@@ -138,8 +140,10 @@ interface RawEntry {
 }
 
 /** `:old new oldoid newoid S` or, for combined diffs, `::m1 m2 m3 o1 o2 o3 SS`. */
+/** `paths` are copies the entry may keep. */
 function makeRawEntry(meta: string, paths: Buffer[]): RawEntry {
-  const colons = /^:+/.exec(meta)?.[0].length ?? 1;
+  let colons = 0;
+  while (meta.charCodeAt(colons) === 0x3a) colons++;
   const fields = meta.slice(colons).split(" ");
   const parents = colons;
   const mode = fields[parents] ?? "";
@@ -149,7 +153,7 @@ function makeRawEntry(meta: string, paths: Buffer[]): RawEntry {
   const last = paths[paths.length - 1] ?? Buffer.alloc(0);
   return {
     path: last.toString("utf8"),
-    pathBytes: Buffer.from(last),
+    pathBytes: last,
     oldPath: paths.length > 1 ? (paths[0]?.toString("utf8") ?? null) : null,
     status,
     mode,
