@@ -6,7 +6,7 @@ export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitC
 export { openRepo, type Repo } from "./git/repo.js";
 export { ObjectReader, objectSizes, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
-export { DiffStreamParser, parsePatch, unquoteC } from "./git/diff-parse.js";
+export { DiffStreamParser, decodePath, parsePatch } from "./git/diff-parse.js";
 export * from "./change/types.js";
 export { buildStagedChange, buildMessageChange, buildRangeChange, currentBranch, type RefUpdateInput, type RangeOptions } from "./change/build.js";
 export { parseCommitObject, decodeMessage } from "./change/commit-object.js";

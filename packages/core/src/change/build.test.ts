@@ -28,6 +28,17 @@ describe("buildStagedChange", () => {
     expect(byPath["привет $(id).js"]?.addedLines).toEqual([{ line: 1, text: "const a = 1;" }]);
   });
 
+  it("shows a name that is not UTF-8 byte for byte, keeps its exact bytes, and still finds its added lines", async () => {
+    const repo = createRepo({ files: { "x.txt": "x\n" } });
+    const name = Buffer.from("d/caf\xe9 \xff.txt", "latin1");
+    const blob = repo.gitRaw(["hash-object", "-w", "--stdin"], { input: "first\nsecond\n" }).stdout.trim();
+    repo.gitRaw(["update-index", "--add", "-z", "--index-info"], { input: Buffer.concat([Buffer.from(`100644 ${blob}\t`), name, Buffer.from([0])]) });
+    const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
+    const file = change.files.find((f) => f.pathBytes.equals(name));
+    expect(file?.path).toBe("d/caf\\351 \\377.txt");
+    expect(file?.addedLines.map((l) => l.text)).toEqual(["first", "second"]);
+  });
+
   it("marks binary files, symlinks and submodules", async () => {
     const repo = createRepo({ files: { "x.txt": "x\n" } });
     repo.write({ "img.bin": Buffer.from([0, 1, 2, 3, 0, 255]), link: { symlink: "x.txt" } });

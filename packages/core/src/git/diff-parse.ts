@@ -3,6 +3,7 @@
  * Raw entries (NUL-separated, exact paths) are the authoritative file list; the patch that follows gives added lines,
  * matched to files by the `+++ b/<path>` header, so type changes split into two patches and quoted names are handled.
  */
+import { isUtf8 } from "node:buffer";
 import { fileKind, type AddedLine, type FileChange } from "../change/types.js";
 
 export interface ParsedCommitDiff {
@@ -152,9 +153,9 @@ function makeRawEntry(meta: string, paths: Buffer[]): RawEntry {
   const status = colons > 1 ? (statusField.includes("A") ? "A" : statusField.includes("D") && !/[AM]/.test(statusField) ? "D" : "M") : (statusField[0] ?? "M");
   const last = paths[paths.length - 1] ?? Buffer.alloc(0);
   return {
-    path: last.toString("utf8"),
+    path: decodePath(last),
     pathBytes: last,
-    oldPath: paths.length > 1 ? (paths[0]?.toString("utf8") ?? null) : null,
+    oldPath: paths.length > 1 && paths[0] ? decodePath(paths[0]) : null,
     status,
     mode,
     oid,
@@ -222,8 +223,9 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
         continue;
       } else if (first === 0x5c) continue;
     }
+    // Header lines are read byte for byte (latin1); the paths in them are decoded like raw paths (decodePath).
     if (first === 0x64 /* d */ && startsWith(patch, lineStart, end, DIFF)) {
-      const line = patch.toString("utf8", lineStart, end);
+      const line = patch.toString("latin1", lineStart, end);
       if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
         close();
         section = { path: null, headerPath: headerPath(line), renameTo: null, binary: false, added: [] };
@@ -241,14 +243,14 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
       newLine = hunkStart(patch, lineStart + ats, end);
       continue;
     }
-    const line = patch.toString("utf8", lineStart, end);
+    const line = patch.toString("latin1", lineStart, end);
     if (line.startsWith("+++ ")) {
       // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
       const target = line.slice(4).replace(/\t$/, "");
-      section.path = target === "/dev/null" ? null : stripPrefix(unquoteC(target), "b/");
+      section.path = target === "/dev/null" ? null : stripPrefix(toPath(target), "b/");
       if (target === "/dev/null") section.headerPath = null;
     } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
-      section.renameTo = unquoteC(line.slice(line.indexOf(" to ") + 4));
+      section.renameTo = toPath(line.slice(line.indexOf(" to ") + 4));
     } else if (line.startsWith("Binary files ")) {
       section.binary = true;
     } else if (line.startsWith("deleted file mode")) {
@@ -280,23 +282,26 @@ function hunkStart(buffer: Buffer, start: number, end: number): number {
   return value;
 }
 
-/** The destination path named in a `diff --git a/X b/X` or `diff --cc X` header, when it can be read unambiguously. */
+/**
+ * The destination path named in a `diff --git a/X b/X` or `diff --cc X` header (read as latin1), when it can be read
+ * unambiguously.
+ */
 function headerPath(line: string): string | null {
-  if (line.startsWith("diff --cc ")) return unquoteC(line.slice(10));
-  if (line.startsWith("diff --combined ")) return unquoteC(line.slice(16));
+  if (line.startsWith("diff --cc ")) return toPath(line.slice(10));
+  if (line.startsWith("diff --combined ")) return toPath(line.slice(16));
   const rest = line.slice(11);
   if (rest.startsWith('"')) {
     const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*"|b\/.*)$/.exec(rest);
-    return match?.[2] ? stripPrefix(unquoteC(match[2]), "b/") : null;
+    return match?.[2] ? stripPrefix(toPath(match[2]), "b/") : null;
   }
   if ((rest.length - 1) % 2 === 0 && rest.length > 5) {
     const half = (rest.length - 1) / 2;
     const a = rest.slice(0, half);
     const b = rest.slice(half + 1);
-    if (a.startsWith("a/") && b.startsWith("b/") && a.slice(2) === b.slice(2)) return b.slice(2);
+    if (a.startsWith("a/") && b.startsWith("b/") && a.slice(2) === b.slice(2)) return toPath(b.slice(2));
   }
   const quotedB = / ("b\/(?:[^"\\]|\\.)*")$/.exec(rest);
-  return quotedB?.[1] ? stripPrefix(unquoteC(quotedB[1]), "b/") : null;
+  return quotedB?.[1] ? stripPrefix(toPath(quotedB[1]), "b/") : null;
 }
 
 function stripPrefix(value: string, prefix: string): string {
@@ -305,26 +310,41 @@ function stripPrefix(value: string, prefix: string): string {
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
 
-/** Undoes git's C-style quoting of a path (`"a\\nb\\303\\244"`); unquoted input is returned as is. */
-export function unquoteC(value: string): string {
-  if (!value.startsWith('"') || !value.endsWith('"') || value.length < 2) return value;
+/** A path as git printed it in a header (bytes read as latin1, maybe C-quoted), decoded like a raw path. */
+function toPath(latin1: string): string {
+  return decodePath(unquoteBytes(latin1));
+}
+
+/** Undoes git's C-style quoting (`"a\\nb\\303\\244"`) of a path read as latin1; unquoted input is returned as its bytes. */
+function unquoteBytes(value: string): Buffer {
+  if (!value.startsWith('"') || !value.endsWith('"') || value.length < 2) return Buffer.from(value, "latin1");
   const bytes: number[] = [];
   const body = value.slice(1, -1);
   for (let i = 0; i < body.length; i++) {
-    const ch = String.fromCodePoint(body.codePointAt(i) ?? 0);
+    const ch = body[i] ?? "";
     if (ch !== "\\") {
-      for (const byte of Buffer.from(ch, "utf8")) bytes.push(byte);
-      i += ch.length - 1;
+      bytes.push(ch.charCodeAt(0) & 0xff);
       continue;
     }
     const next = body[i + 1] ?? "";
     if (/[0-7]/.test(next)) {
-      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8));
+      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8) & 0xff);
       i += 3;
     } else {
       bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
       i += 1;
     }
   }
-  return Buffer.from(bytes).toString("utf8");
+  return Buffer.from(bytes);
+}
+
+/**
+ * A path's bytes as text: UTF-8 when they are valid UTF-8, else with every byte from 0x80 up written as git writes it
+ * with core.quotePath (`caf\351.key`), so a name that is not UTF-8 is shown exactly instead of as U+FFFD.
+ */
+export function decodePath(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString("utf8");
+  let out = "";
+  for (const byte of bytes) out += byte < 0x80 ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, "0")}`;
+  return out;
 }
