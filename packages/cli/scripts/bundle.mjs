@@ -1,6 +1,7 @@
 // Bundles the CLI's hot path (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies), and the
-// server's pre-receive entry the same way, into code-split ESM chunks: a hook loads a few files instead of ~60 modules. Everything else (server, migrations,
-// eslint, prettier, WASM packages) stays an ordinary import so it resolves its own dependencies.
+// server's pre-receive entry the same way, into code-split ESM chunks: a hook loads a few files instead of ~60
+// modules. Everything else (server, migrations except its static entry below, eslint, prettier, WASM packages) stays
+// an ordinary import so it resolves its own dependencies.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { rmSync } from "node:fs";
