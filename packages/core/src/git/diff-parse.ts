@@ -172,13 +172,14 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
   const patch = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const result = new Map<string, FilePatch>();
   if (patch.length === 0) return result;
-  let section: { path: string | null; headerPath: string | null; renameTo: string | null; binary: boolean; added: AddedLine[] } | null = null;
+  // `header` is the `diff --git` line, read for a path only when no `+++` or `rename to` line names one.
+  let section: { path: string | null; header: string | null; renameTo: string | null; binary: boolean; added: AddedLine[] } | null = null;
   let inHunk = false;
   let columns = 1;
   let newLine = 0;
   const close = () => {
     if (!section) return;
-    const path = section.path ?? section.renameTo ?? section.headerPath;
+    const path = section.path ?? section.renameTo ?? (section.header === null ? null : headerPath(section.header));
     if (path !== null) {
       const existing = result.get(path);
       if (existing) {
@@ -228,7 +229,7 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
       const line = patch.toString("latin1", lineStart, end);
       if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
         close();
-        section = { path: null, headerPath: headerPath(line), renameTo: null, binary: false, added: [] };
+        section = { path: null, header: line, renameTo: null, binary: false, added: [] };
         inHunk = false;
         continue;
       }
@@ -243,18 +244,21 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
       newLine = hunkStart(patch, lineStart + ats, end);
       continue;
     }
+    // Only these extended header lines matter (+++, rename/copy to, Binary files, deleted file mode); the rest
+    // (index, ---, new/old mode, similarity) is skipped without being read.
+    if (first !== 0x2b && first !== 0x72 && first !== 0x63 && first !== 0x42 && first !== 0x64) continue;
     const line = patch.toString("latin1", lineStart, end);
     if (line.startsWith("+++ ")) {
       // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
       const target = line.slice(4).replace(/\t$/, "");
       section.path = target === "/dev/null" ? null : stripPrefix(toPath(target), "b/");
-      if (target === "/dev/null") section.headerPath = null;
+      if (target === "/dev/null") section.header = null;
     } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
       section.renameTo = toPath(line.slice(line.indexOf(" to ") + 4));
     } else if (line.startsWith("Binary files ")) {
       section.binary = true;
     } else if (line.startsWith("deleted file mode")) {
-      section.headerPath = null;
+      section.header = null;
     }
   }
   close();
