@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRepo, type TestRepo } from "@shipgate/test-utils";
-import { shipgate } from "./helpers.js";
+import { releasedShop, shipgate } from "./helpers.js";
 
 const CONFIG = `migrations:
   dirs: [migrations]
@@ -51,6 +51,29 @@ describe("shipgate gate", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /old query find_user \(queries\/users\.sql:3\) no longer prepares: column "email" does not exist; broken by migrations\/002_rename\.sql:2/,
+    );
+  });
+
+  it("runs the previous release's own tests against migrated PGlite through a loopback URL", async () => {
+    const repo = releasedShop();
+    repo.commit("feat: notes", {
+      "db/migrations/20240201000000_notes.sql":
+        "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n\n-- migrate:down\nALTER TABLE orders DROP COLUMN note;\n",
+    });
+    const ok = await shipgate(repo, ["gate", "--from", "v1.0", "--to", "HEAD", "--format", "json"]);
+    expect(JSON.parse(ok.stdout).findings).toEqual([]);
+    expect(ok.code).toBe(0);
+
+    const broken = releasedShop();
+    const up = "-- migrate:up\nSET lock_timeout = '2s';\nDO $$ BEGIN EXECUTE 'ALTER TABLE orders RENAME COLUMN status TO state'; END $$;\n";
+    broken.commit("feat: state", { "db/migrations/20240201000000_state.sql": `${up}\n-- migrate:down\nALTER TABLE orders RENAME COLUMN state TO status;\n` });
+    const refused = await shipgate(broken, ["gate", "--from", "v1.0", "--to", "HEAD", "--format", "json"]);
+    expect(refused.code).toBe(1);
+    const messages = (JSON.parse(refused.stdout).findings as { message: string }[]).map((f) => f.message);
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^\[old-tests-failed\] the previous release's tests \(sh test\/smoke\.sh\) fail against the migrated schema \(exit \d+\): .*status/,
+      ),
     );
   });
 

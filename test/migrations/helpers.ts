@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "shipgate";
-import type { TestRepo } from "@shipgate/test-utils";
+import { createRepo, type TestRepo } from "@shipgate/test-utils";
 
 export interface CliResult {
   code: number;
@@ -102,4 +102,19 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/** v1.0 ships an orders table, the query it prepares, and its own smoke test that runs psql against DATABASE_URL. */
+export function releasedShop(): TestRepo {
+  const repo = createRepo({
+    files: {
+      ".shipgate.yml": 'migrations:\n  dirs: [db/migrations]\n  queries: ["app/**/*.sql"]\n  test:\n    command: sh test/smoke.sh\n    timeout: 60\n',
+      "db/migrations/20240101000000_orders.sql":
+        "-- migrate:up\nCREATE TABLE orders (id bigserial PRIMARY KEY, total numeric(10,2) NOT NULL, status text NOT NULL DEFAULT 'new');\n\n-- migrate:down\nDROP TABLE orders;\n",
+      "app/orders.sql": "-- name: open_orders\nSELECT id, total FROM orders WHERE status = 'new';\n",
+      "test/smoke.sh": `set -e\npsql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -c "INSERT INTO orders (total) VALUES (9.99)" -c "SELECT status FROM orders"\n`,
+    },
+  });
+  repo.git("tag", "v1.0");
+  return repo;
 }

@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRepo, type TestRepo } from "@shipgate/test-utils";
-import { shipgate, startPostgres, type PostgresServer } from "./helpers.js";
+import { releasedShop, shipgate, startPostgres, type PostgresServer } from "./helpers.js";
 
 let server: PostgresServer;
 beforeAll(async () => {
   server = await startPostgres();
 });
 afterAll(() => server?.stop());
-
-/** v1.0 ships an orders table, the query it prepares, and its own smoke test that runs psql against DATABASE_URL. */
-function releasedShop(): TestRepo {
-  const repo = createRepo({
-    files: {
-      ".shipgate.yml": 'migrations:\n  dirs: [db/migrations]\n  queries: ["app/**/*.sql"]\n  test:\n    command: sh test/smoke.sh\n    timeout: 60\n',
-      "db/migrations/20240101000000_orders.sql":
-        "-- migrate:up\nCREATE TABLE orders (id bigserial PRIMARY KEY, total numeric(10,2) NOT NULL, status text NOT NULL DEFAULT 'new');\n\n-- migrate:down\nDROP TABLE orders;\n",
-      "app/orders.sql": "-- name: open_orders\nSELECT id, total FROM orders WHERE status = 'new';\n",
-      "test/smoke.sh": `set -e\npsql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -c "INSERT INTO orders (total) VALUES (9.99)" -c "SELECT status FROM orders"\n`,
-    },
-  });
-  repo.git("tag", "v1.0");
-  return repo;
-}
 
 describe("dynamic verification on a real PostgreSQL server", () => {
   it("passes a compatible release, runs the old release's tests against it and checks the dbmate down", async () => {

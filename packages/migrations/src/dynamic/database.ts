@@ -2,14 +2,17 @@
 import { randomBytes } from "node:crypto";
 import type { PGlite as PGliteType } from "@electric-sql/pglite";
 import type { Client as PgClient, ClientConfig } from "pg";
+import { serveWire, type WireServer } from "./wire.js";
 
 export interface Database {
   /** Runs one SQL statement (or a script without parameters). */
   exec(sql: string): Promise<void>;
   /** Rows of a query, as plain objects. */
   rows<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
-  /** A connection URL for other processes (the old release's tests), or null for PGlite. */
+  /** A connection URL for other processes (the old release's tests), or null for PGlite until `listen` is called. */
   url: string | null;
+  /** PGlite only: serves the database on a loopback port (one connection at a time) and returns its URL. */
+  listen?: () => Promise<string>;
   /** What it is, for reports: "PGlite" or the server's address. */
   label: string;
   close(): Promise<void>;
@@ -18,14 +21,22 @@ export interface Database {
 export async function openPglite(): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
   const db: PGliteType = await PGlite.create();
+  let wire: WireServer | null = null;
   return {
     exec: async (sql) => {
       await db.exec(sql);
     },
     rows: async <T extends Record<string, unknown>>(sql: string) => (await db.query<T>(sql)).rows,
     url: null,
+    listen: async () => {
+      wire ??= await serveWire(db);
+      return wire.url;
+    },
     label: "PGlite",
-    close: () => db.close(),
+    close: async () => {
+      await wire?.close();
+      await db.close();
+    },
   };
 }
 

@@ -135,7 +135,8 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
     log(`applied ${result.applied} new migration(s); ${live.length} of ${result.queriesChecked} old queries still prepare`);
     if (applyFailed) return result;
     if (options.runOldTests) {
-      if (db.url === null)
+      const url = db.url ?? (db.listen ? await db.listen() : null);
+      if (url === null)
         findings.push({
           rule: "old-tests-need-server",
           severity: "warn",
@@ -145,7 +146,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
           fix: messages.testNeedsServerFix,
         });
       else {
-        const run = await options.runOldTests(db.url);
+        const run = await options.runOldTests(url);
         if (run.code !== 0)
           findings.push({
             rule: "old-tests-failed",

@@ -1,0 +1,112 @@
+/**
+ * PGlite reachable by URL: a loopback TCP listener that speaks the PostgreSQL wire protocol by handing each complete
+ * frontend message to PGlite's own protocol handler (`execProtocolRaw`) and writing back what it answers. It lets the
+ * previous release's test command (psql, any driver) run against the embedded, migrated database.
+ *
+ * PGlite is one backend: clients are served one connection at a time, in the order they connect (a later connection
+ * waits until the earlier one closes), so a test suite must not hold two connections at once (a pool of size 1).
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import type { PGlite } from "@electric-sql/pglite";
+
+export interface WireServer {
+  /** `postgresql://postgres@127.0.0.1:<port>/postgres?sslmode=disable` */
+  url: string;
+  close(): Promise<void>;
+}
+
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+/** A frontend message longer than this is refused (PostgreSQL's own limit for most messages is 1 GB; ours is lower). */
+const MAX_MESSAGE = 256 * 1024 * 1024;
+
+export async function serveWire(db: PGlite): Promise<WireServer> {
+  let queue: Promise<void> = Promise.resolve();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    socket.pause();
+    // One connection at a time: the next starts when this one has closed, on a session reset to idle.
+    queue = queue.then(() => serve(db, socket)).then(() => reset(db));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the PGlite wire listener has no TCP address");
+  return {
+    url: `postgresql://postgres@127.0.0.1:${address.port}/postgres?sslmode=disable`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue;
+    },
+  };
+}
+
+/** Serves one client until it disconnects; resolves then (never rejects, so the queue goes on). */
+function serve(db: PGlite, socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    let pending: Buffer = Buffer.alloc(0);
+    let startup = true;
+    let working: Promise<void> = Promise.resolve();
+    const finish = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.on("close", () => void working.then(resolve, resolve));
+    socket.on("data", (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      const messages: Buffer[] = [];
+      for (;;) {
+        // The startup phase has untyped messages (length first); after it every message starts with a type byte.
+        const header = startup ? 0 : 1;
+        if (pending.length < header + 4) break;
+        const length = pending.readInt32BE(header);
+        if (length < 4 || length > MAX_MESSAGE) return finish();
+        if (pending.length < header + length) break;
+        const message = pending.subarray(0, header + length);
+        pending = pending.subarray(header + length);
+        if (startup) {
+          const code = message.length >= 8 ? message.readInt32BE(4) : 0;
+          if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+            socket.write("N"); // no encryption on loopback; the client goes on with a plain startup message
+            continue;
+          }
+          if (code === CANCEL_REQUEST) return finish();
+          startup = false;
+        } else if (message[0] === 0x58 /* X: Terminate */) {
+          return finish();
+        }
+        messages.push(message);
+      }
+      if (messages.length === 0) return;
+      const batch = messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages);
+      working = working.then(async () => {
+        try {
+          const reply = await db.execProtocolRaw(new Uint8Array(batch.buffer, batch.byteOffset, batch.length));
+          if (reply.length > 0 && !socket.destroyed) socket.write(reply);
+        } catch {
+          finish();
+        }
+      });
+    });
+    socket.resume();
+  });
+}
+
+/** Ends what a client left behind (an unfinished extended query, an open transaction) before the next one starts. */
+async function reset(db: PGlite): Promise<void> {
+  const sync = Buffer.from([0x53, 0, 0, 0, 4]);
+  const sql = Buffer.from("ROLLBACK\0");
+  const query = Buffer.alloc(5 + sql.length);
+  query[0] = 0x51;
+  query.writeInt32BE(4 + sql.length, 1);
+  sql.copy(query, 5);
+  for (const message of [sync, query]) await db.execProtocolRaw(new Uint8Array(message)).catch(() => undefined);
+}
