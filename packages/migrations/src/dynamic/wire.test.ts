@@ -57,6 +57,26 @@ describe("serveWire", () => {
     }
   });
 
+  it("refuses a second connection held open at the same time with an error that says why", async () => {
+    const db = await PGlite.create();
+    const wire = await serveWire(db);
+    try {
+      const first = new Client({ connectionString: wire.url });
+      await first.connect();
+      const second = new Client({ connectionString: wire.url });
+      const refused = await second.connect().then(
+        () => null,
+        (error: Error) => error,
+      );
+      expect(refused?.message).toMatch(/one connection at a time/);
+      expect((await first.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await first.end();
+    } finally {
+      await wire.close();
+      await db.close();
+    }
+  }, 20_000);
+
   it("declines encryption, and drops a client that sends a nonsense length without harming the next", async () => {
     const db = await PGlite.create();
     const wire = await serveWire(db);

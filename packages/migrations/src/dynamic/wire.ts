@@ -4,7 +4,8 @@
  * previous release's test command (psql, any driver) run against the embedded, migrated database.
  *
  * PGlite is one backend: clients are served one connection at a time, in the order they connect (a later connection
- * waits until the earlier one closes), so a test suite must not hold two connections at once (a pool of size 1).
+ * waits until the earlier one closes, and is refused with a FATAL error naming the reason after WAIT_MS), so a test
+ * suite must not hold two connections at once (a pool of size 1).
  */
 import { createServer, type Server, type Socket } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
@@ -18,6 +19,8 @@ export interface WireServer {
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
+/** How long a connection may wait for the one before it to close. */
+const WAIT_MS = 5000;
 /** A frontend message longer than this is refused (PostgreSQL's own limit for most messages is 1 GB; ours is lower). */
 const MAX_MESSAGE = 256 * 1024 * 1024;
 
@@ -29,8 +32,20 @@ export async function serveWire(db: PGlite): Promise<WireServer> {
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     socket.pause();
-    // One connection at a time: the next starts when this one has closed, on a session reset to idle.
-    queue = queue.then(() => serve(db, socket)).then(() => reset(db));
+    // One connection at a time: the next starts when this one has closed, on a session reset to idle. A client that
+    // waits too long is most likely a second connection of the same test suite: tell it why instead of hanging.
+    let refused = false;
+    const refuse = setTimeout(() => {
+      refused = true;
+      socket.end(tooManyConnections());
+    }, WAIT_MS);
+    refuse.unref();
+    queue = queue
+      .then(() => {
+        clearTimeout(refuse);
+        return refused ? undefined : serve(db, socket);
+      })
+      .then(() => reset(db));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -109,4 +124,20 @@ async function reset(db: PGlite): Promise<void> {
   query.writeInt32BE(4 + sql.length, 1);
   sql.copy(query, 5);
   for (const message of [sync, query]) await db.execProtocolRaw(new Uint8Array(message)).catch(() => undefined);
+}
+
+/** A FATAL ErrorResponse (SQLSTATE 53300, too_many_connections) saying why. */
+function tooManyConnections(): Buffer {
+  const fields = [
+    "SFATAL",
+    "VFATAL",
+    "C53300",
+    "Mshipgate serves the embedded PGlite database to one connection at a time, and another one is still open",
+    "Huse a single connection (a pool of size 1) in the previous release's test command, or verify on a server with --database",
+  ];
+  const body = Buffer.concat([...fields.map((field) => Buffer.from(`${field}\0`, "utf8")), Buffer.from([0])]);
+  const header = Buffer.alloc(5);
+  header[0] = 0x45;
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
 }
