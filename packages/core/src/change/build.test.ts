@@ -54,6 +54,30 @@ describe("buildStagedChange", () => {
 });
 
 describe("buildRangeChange", () => {
+  it("takes a commit that adds more files than a function call takes arguments, and a tag to such a tree", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    const base = repo.git("rev-parse", "HEAD");
+    const blob = repo.gitRaw(["hash-object", "-w", "--stdin"], { input: "x\n" }).stdout.trim();
+    const count = 140_000;
+    const listing = Array.from({ length: count }, (_, i) => `100644 blob ${blob}\tf${String(i).padStart(6, "0")}.txt\n`).join("");
+    const tree = repo.gitRaw(["mktree"], { input: listing }).stdout.trim();
+    const commit = repo.gitRaw(["commit-tree", tree, "-p", base, "-m", "feat: vendor everything"]).stdout.trim();
+    const repoHandle = await openRepo(repo.dir, repo.env);
+    const change = await buildRangeChange(
+      repoHandle,
+      [
+        { name: "refs/heads/main", oldOid: base, newOid: commit },
+        { name: "refs/tags/snapshot", oldOid: "0".repeat(40), newOid: tree },
+      ],
+      { stage: "pre-push", known: [base] },
+    );
+    expect(change.commits.map((c) => c.oid)).toEqual([commit]);
+    expect(change.files.filter((f) => f.commit === commit && f.status === "A")).toHaveLength(count);
+    expect(change.files.filter((f) => f.commit === tree)).toHaveLength(count);
+    expect(change.files.at(-1)?.addedLines).toEqual([{ line: 1, text: "x" }]);
+    change.objects.close();
+  }, 120_000);
+
   it("sees content that exists only in a merge resolution", async () => {
     const repo = createRepo({ files: { "f.txt": "a\nb\n" } });
     const base = repo.git("rev-parse", "HEAD");

@@ -95,10 +95,12 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     object && object.type === "commit" ? [parseCommitObject(newCommits[i] ?? "", object.content)] : [],
   );
   const files: FileChange[] = [];
-  for (const oid of newCommits) files.push(...(diffs.get(oid) ?? []));
-  const direct = await treeAndBlobFiles(repo, change, updates, peeled);
-  for (const file of direct) wantSize(sizes, file);
-  files.push(...direct);
+  // Loops, not push(...spread): one commit can add more files than a call takes arguments.
+  for (const oid of newCommits) for (const file of diffs.get(oid) ?? []) files.push(file);
+  for (const file of await treeAndBlobFiles(repo, change, updates, peeled)) {
+    wantSize(sizes, file);
+    files.push(file);
+  }
   change.files = files;
   applySizes(files, await sizes.sizes());
   return change;
@@ -117,7 +119,7 @@ async function treeAndBlobFiles(
     const target = peeled.get(update.newOid);
     if (!target || done.has(target.oid) || (target.type !== "tree" && target.type !== "blob")) continue;
     done.add(target.oid);
-    if (target.type === "tree") files.push(...(await readTreeFiles(repo.git, repo.emptyTree, target.oid)));
+    if (target.type === "tree") for (const file of await readTreeFiles(repo.git, repo.emptyTree, target.oid)) files.push(file);
     else {
       const blob = await change.objects.read(target.oid);
       if (blob) files.push(blobFile(update.name, target.oid, blob.content));

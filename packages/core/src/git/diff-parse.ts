@@ -183,7 +183,7 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
     if (path !== null) {
       const existing = result.get(path);
       if (existing) {
-        existing.added.push(...section.added);
+        for (const line of section.added) existing.added.push(line);
         existing.binary ||= section.binary;
       } else result.set(path, { added: section.added, binary: section.binary });
     }
