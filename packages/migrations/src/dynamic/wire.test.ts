@@ -77,6 +77,48 @@ describe("serveWire", () => {
     }
   }, 20_000);
 
+  it("answers messages pipelined in one packet up to Terminate, and a message split across many packets", async () => {
+    const db = await PGlite.create();
+    const wire = await serveWire(db);
+    const typed = (type: string, body: Buffer) => {
+      const header = Buffer.alloc(5);
+      header.write(type, 0, "latin1");
+      header.writeInt32BE(4 + body.length, 1);
+      return Buffer.concat([header, body]);
+    };
+    const params = Buffer.from("user\0postgres\0database\0postgres\0\0");
+    const startup = Buffer.alloc(8 + params.length);
+    startup.writeInt32BE(8 + params.length, 0);
+    startup.writeInt32BE(196608, 4);
+    params.copy(startup, 8);
+    try {
+      const long = `SELECT '${"y".repeat(300_000)}' AS big, 42 AS answer\0`;
+      const packet = Buffer.concat([startup, typed("Q", Buffer.from(long)), typed("X", Buffer.alloc(0))]);
+      const { port } = new URL(wire.url);
+      const reply = await new Promise<Buffer>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        const got: Buffer[] = [];
+        socket.on("data", (chunk) => got.push(chunk));
+        socket.on("close", () => resolve(Buffer.concat(got)));
+        // Dribble the bytes in small pieces: the server must join them into whole messages.
+        let at = 0;
+        const next = () => {
+          if (at >= packet.length) return;
+          socket.write(packet.subarray(at, at + 4096), next);
+          at += 4096;
+        };
+        next();
+      });
+      const text = reply.toString("latin1");
+      expect(text).toContain("answer");
+      expect(text).toContain("SELECT 1");
+      expect(text.split("y".repeat(1000)).length).toBeGreaterThan(200);
+    } finally {
+      await wire.close();
+      await db.close();
+    }
+  }, 20_000);
+
   it("declines encryption, and drops a client that sends a nonsense length without harming the next", async () => {
     const db = await PGlite.create();
     const wire = await serveWire(db);

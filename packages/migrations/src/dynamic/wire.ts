@@ -67,8 +67,12 @@ export async function serveWire(db: PGlite): Promise<WireServer> {
 function serve(db: PGlite, socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve();
-    let pending: Buffer = Buffer.alloc(0);
+    // Received bytes not yet handed on; a large message is joined once, when all of it is there.
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let need = 0;
     let startup = true;
+    let terminated = false;
     let working: Promise<void> = Promise.resolve();
     const finish = () => {
       socket.destroy();
@@ -76,15 +80,26 @@ function serve(db: PGlite, socket: Socket): Promise<void> {
     };
     socket.on("close", () => void working.then(resolve, resolve));
     socket.on("data", (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      if (terminated) return;
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < need) return;
+      let pending = chunks.length === 1 ? chunk : Buffer.concat(chunks, size);
+      need = 0;
       const messages: Buffer[] = [];
       for (;;) {
         // The startup phase has untyped messages (length first); after it every message starts with a type byte.
         const header = startup ? 0 : 1;
-        if (pending.length < header + 4) break;
+        if (pending.length < header + 4) {
+          need = header + 4;
+          break;
+        }
         const length = pending.readInt32BE(header);
         if (length < 4 || length > MAX_MESSAGE) return finish();
-        if (pending.length < header + length) break;
+        if (pending.length < header + length) {
+          need = header + length;
+          break;
+        }
         const message = pending.subarray(0, header + length);
         pending = pending.subarray(header + length);
         if (startup) {
@@ -96,20 +111,26 @@ function serve(db: PGlite, socket: Socket): Promise<void> {
           if (code === CANCEL_REQUEST) return finish();
           startup = false;
         } else if (message[0] === 0x58 /* X: Terminate */) {
-          return finish();
+          terminated = true;
+          break;
         }
         messages.push(message);
       }
-      if (messages.length === 0) return;
-      const batch = messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages);
-      working = working.then(async () => {
-        try {
-          const reply = await db.execProtocolRaw(new Uint8Array(batch.buffer, batch.byteOffset, batch.length));
-          if (reply.length > 0 && !socket.destroyed) socket.write(reply);
-        } catch {
-          finish();
-        }
-      });
+      chunks = pending.length > 0 ? [pending] : [];
+      size = pending.length;
+      if (messages.length > 0) {
+        const batch = messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages);
+        working = working.then(async () => {
+          try {
+            const reply = await db.execProtocolRaw(new Uint8Array(batch.buffer, batch.byteOffset, batch.length));
+            if (reply.length > 0 && !socket.destroyed) socket.write(reply);
+          } catch {
+            finish();
+          }
+        });
+      }
+      // Terminate: answer what came before it, then hang up.
+      if (terminated) working = working.then(finish);
     });
     socket.resume();
   });
