@@ -6,7 +6,6 @@ import {
   buildRangeChange,
   buildStagedChange,
   currentBranch,
-  objectSizes,
   findConfigFile,
   isOid,
   isZeroOid,
@@ -164,12 +163,8 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
   const updates = parsePushLines(stdin);
   const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
-  const present = await objectSizes(
-    repo.git,
-    known.filter((k) => !k.startsWith("--")),
-  );
   const external = await loadExternalPolicies(config, ctx.externalPolicies ?? {});
-  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known: known.filter((k) => k.startsWith("--") || present.has(k)) });
+  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known });
   const report = await runPolicies(change, external.config, { skip, extra: external.extra });
   change.objects.close();
   return { report, exitCode: report.exitCode };

@@ -4,7 +4,7 @@ export { messages } from "./messages.js";
 export { createDebug, type DebugFn } from "./debug.js";
 export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitChild } from "./git/runner.js";
 export { openRepo, type Repo } from "./git/repo.js";
-export { ObjectReader, objectSizes, type GitObject } from "./git/cat-file.js";
+export { ObjectReader, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
 export { DiffStreamParser, decodePath, parsePatch } from "./git/diff-parse.js";
 export * from "./change/types.js";

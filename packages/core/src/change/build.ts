@@ -42,7 +42,10 @@ export interface RefUpdateInput {
 
 export interface RangeOptions {
   stage: Stage;
-  /** Revisions whose history is already known to the destination (`--not` these for "new" commits), e.g. ["--all"]. */
+  /**
+   * Revisions whose history is already known to the destination (`--not` these for "new" commits), e.g. ["--all"];
+   * ids this repository does not have (a remote tip not fetched yet) are left out.
+   */
   known: readonly string[];
   pushOptions?: readonly string[];
 }
@@ -52,19 +55,21 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   const change = emptyChange(repo, options.stage);
   change.pushOptions = [...(options.pushOptions ?? [])];
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
-  // One batch-check answers that and what each new tip is once tags are peeled (a ref may point at a tree or blob).
-  const olds = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
+  // One batch-check answers which old tips and known ids exist, and what each new tip is once tags are peeled (a ref
+  // may point at a tree or blob).
+  const ids = [...new Set([...updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)), ...options.known.filter((k) => !k.startsWith("--"))])];
   const news = [...new Set(updates.map((u) => u.newOid).filter((oid) => !isZeroOid(oid)))];
-  const info = await objectInfo(repo.git, [...olds, ...news.map((oid) => `${oid}^{}`)]);
-  const present = new Set(olds.filter((_, i) => info[i] !== null));
-  const peeled = new Map(news.map((oid, i) => [oid, info[olds.length + i] ?? null]));
+  const info = await objectInfo(repo.git, [...ids, ...news.map((oid) => `${oid}^{}`)]);
+  const present = new Set(ids.filter((_, i) => info[i] !== null));
+  const peeled = new Map(news.map((oid, i) => [oid, info[ids.length + i] ?? null]));
+  const known = options.known.filter((k) => k.startsWith("--") || present.has(k));
   // A created ref's range and the push's new commits are often the same walk (a first push): run each walk once.
   const walks = new Map<string, Promise<string[]>>();
   const list = (tips: readonly string[]): Promise<string[]> => {
     const key = tips.join(" ");
     let walk = walks.get(key);
     if (walk === undefined) {
-      walk = listCommits(repo, tips, options.known);
+      walk = listCommits(repo, tips, known);
       walks.set(key, walk);
     }
     return walk;

@@ -120,16 +120,6 @@ export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<stri
 }
 
 async function streamInto(git: Git, args: string[], input: string, parser: DiffStreamParser): Promise<void> {
-  const child = git.spawn(args);
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => parser.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.on("error", () => undefined);
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  if (code !== 0) throw new GitError(args, code, Buffer.concat(stderr).toString("utf8"));
+  await git.stream(args, input, (chunk) => parser.push(chunk)).done;
   parser.end();
 }

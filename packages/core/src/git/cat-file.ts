@@ -1,4 +1,5 @@
 /** One `git cat-file --batch` process per run, shared by everything that needs object contents. */
+import type { Writable } from "node:stream";
 import type { Git, GitChild } from "./runner.js";
 import { GitError } from "../errors.js";
 
@@ -40,14 +41,13 @@ export class ObjectReader {
   async readMany(oids: readonly string[]): Promise<(GitObject | null)[]> {
     if (oids.length < BULK) return Promise.all(oids.map((oid) => this.read(oid)));
     const objects: (GitObject | null)[] = [];
-    const child = this.git.spawn(["cat-file", "--batch", "--buffer"]);
     const parser = new BatchParser(
       (object) => objects.push(object),
-      () => child.kill(),
+      () => undefined,
     );
-    const error = await pipeThrough(child, ["cat-file", "--batch", "--buffer"], oids.join("\n") + "\n", (chunk) => parser.push(chunk));
-    if (parser.error !== null) throw new GitError(["cat-file", "--batch", "--buffer"], null, parser.error);
-    if (error !== null) throw error;
+    const args = ["cat-file", "--batch", "--buffer"];
+    await this.git.stream(args, oids.join("\n") + "\n", (chunk) => parser.push(chunk)).done;
+    if (parser.error !== null) throw new GitError(args, null, parser.error);
     return objects;
   }
 
@@ -154,30 +154,12 @@ class BatchParser {
 }
 
 /**
- * Hands each stdout chunk of a one-shot git process to `onChunk` and resolves to an error or null; `input` is written
- * and stdin closed, or, when null, stdin is left to the caller.
- */
-async function pipeThrough(child: GitChild, args: readonly string[], input: string | null, onChunk: (chunk: Buffer) => void): Promise<GitError | null> {
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", onChunk);
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.on("error", () => undefined);
-  if (input !== null) child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  return code === 0 ? null : new GitError(args, code, Buffer.concat(stderr).toString("utf8"));
-}
-
-/**
  * Sizes of objects named while other work goes on: one `cat-file --batch-check --buffer` that is fed ids in batches
  * as they become known (e.g. while diffs are still being parsed) and answers them all at the end.
  */
 export class SizeQuery {
   private static readonly ARGS = ["cat-file", "--batch-check=%(objectname) %(objectsize)", "--buffer"];
-  private child: GitChild | null = null;
-  private done: Promise<GitError | null> | null = null;
+  private stream: { stdin: Writable; done: Promise<void> } | null = null;
   private readonly out: Buffer[] = [];
   private asked = 0;
   private pending: string[] = [];
@@ -196,8 +178,7 @@ export class SizeQuery {
     const sizes = new Map<string, number>();
     if (this.asked === 0) return sizes;
     this.send(true);
-    const error = await this.done;
-    if (error) throw error;
+    await this.stream?.done;
     for (const line of Buffer.concat(this.out).toString("latin1").split("\n")) {
       const [oid, size] = line.split(" ");
       if (oid !== undefined && size !== undefined && size !== "missing") sizes.set(oid, Number(size));
@@ -206,15 +187,11 @@ export class SizeQuery {
   }
 
   private send(last: boolean): void {
-    if (this.child === null) {
-      const child = this.git.spawn(SizeQuery.ARGS);
-      this.child = child;
-      this.done = pipeThrough(child, SizeQuery.ARGS, null, (chunk) => this.out.push(chunk));
-    }
+    this.stream ??= this.git.stream(SizeQuery.ARGS, null, (chunk) => this.out.push(chunk));
     const text = this.pending.length > 0 ? this.pending.join("\n") + "\n" : "";
     this.pending = [];
-    if (last) this.child.stdin.end(text);
-    else this.child.stdin.write(text);
+    if (last) this.stream.stdin.end(text);
+    else this.stream.stdin.write(text);
   }
 }
 
@@ -233,11 +210,4 @@ export async function objectInfo(git: Git, names: readonly string[]): Promise<(O
     const [oid = "", type = "", size = ""] = (lines[i] ?? "").split(" ");
     return type === "missing" || type === "ambiguous" || size === "" ? null : { oid, type, size: Number(size) };
   });
-}
-
-/** Sizes for many objects with one `cat-file --batch-check` call. */
-export async function objectSizes(git: Git, oids: readonly string[]): Promise<Map<string, number>> {
-  const query = new SizeQuery(git);
-  for (const oid of oids) query.add(oid);
-  return query.sizes();
 }

@@ -82,6 +82,25 @@ export class Git {
     return spawn("git", [...Git.baseArgs, ...args], { cwd: this.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: options.detached ?? false });
   }
 
+  /**
+   * Runs git handing each stdout chunk to `onChunk`; `done` resolves when git exits 0 and rejects with a GitError
+   * otherwise. `input` is written to stdin and stdin closed; with null, stdin is the caller's to write and end.
+   */
+  stream(args: readonly string[], input: string | null, onChunk: (chunk: Buffer) => void): { stdin: Writable; done: Promise<void> } {
+    const child = this.spawn(args);
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", onChunk);
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on("error", () => undefined); // git may exit before reading all input
+    if (input !== null) child.stdin.end(input);
+    const done = new Promise<void>((resolve, reject) => {
+      child.on("error", (error) => reject(cannotRun(args, error)));
+      child.on("close", (code) => (code === 0 ? resolve() : reject(new GitError(args, code, Buffer.concat(stderr).toString("utf8")))));
+    });
+    done.catch(() => undefined); // the caller awaits it; a rejection before that is not unhandled
+    return { stdin: child.stdin, done };
+  }
+
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
     const started = performance.now();
     const child = this.spawn(args, { ...(options.env ? { env: options.env } : {}), ...(options.detached ? { detached: true } : {}) });
@@ -92,7 +111,7 @@ export class Git {
     child.stdin.on("error", () => undefined); // git may exit before reading all input
     child.stdin.end(options.input ?? "");
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.on("error", (error) => reject(new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.")));
+      child.on("error", (error) => reject(cannotRun(args, error)));
       child.on("close", (exitCode) => resolve(exitCode));
     });
     const stderr = Buffer.concat(err).toString("utf8");
@@ -135,7 +154,7 @@ export class Git {
       child.stdin.end(input);
       let exit: number | null | undefined;
       const closed = new Promise<void>((resolve, reject) => {
-        child.on("error", (error) => reject(new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.")));
+        child.on("error", (error) => reject(cannotRun(args, error)));
         child.on("close", (code) => {
           exit = code;
           resolve();
@@ -185,6 +204,10 @@ export class Git {
       throw error;
     }
   }
+}
+
+function cannotRun(args: readonly string[], error: Error): GitError {
+  return new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.");
 }
 
 const SPOOL_READ = 1 << 20;
