@@ -106,6 +106,4 @@ export const messages = {
   testFailed: (command: string, code: number, tail: string) =>
     `the previous release's tests (${command}) fail against the migrated schema (exit ${code}): ${tail}`,
   testFailedFix: "The previous release must keep working on the new schema; make the migration backward compatible.",
-  testNeedsServer: "the previous release's test command needs a PostgreSQL server: pass --database <url> (PGlite cannot be reached by URL)",
-  testNeedsServerFix: "Run the gate with --database postgres://... or set migrations.database.url.",
 } as const;

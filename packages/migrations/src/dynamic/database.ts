@@ -9,10 +9,8 @@ export interface Database {
   exec(sql: string): Promise<void>;
   /** Rows of a query, as plain objects. */
   rows<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
-  /** A connection URL for other processes (the old release's tests), or null for PGlite until `listen` is called. */
-  url: string | null;
-  /** PGlite only: serves the database on a loopback port (one connection at a time) and returns its URL. */
-  listen?: () => Promise<string>;
+  /** A connection URL for other processes (the old release's tests); PGlite starts serving on a loopback port for it. */
+  url(): Promise<string>;
   /** What it is, for reports: "PGlite" or the server's address. */
   label: string;
   close(): Promise<void>;
@@ -27,8 +25,7 @@ export async function openPglite(): Promise<Database> {
       await db.exec(sql);
     },
     rows: async <T extends Record<string, unknown>>(sql: string) => (await db.query<T>(sql)).rows,
-    url: null,
-    listen: async () => {
+    url: async () => {
       wire ??= await serveWire(db);
       return wire.url;
     },
@@ -63,7 +60,7 @@ export async function openServer(url: string): Promise<Database> {
       await client.query(sql);
     },
     rows: async <T extends Record<string, unknown>>(sql: string) => (await client.query(sql)).rows as T[],
-    url: target.toString(),
+    url: () => Promise.resolve(target.toString()),
     label: `${target.hostname}:${target.port || "5432"}`,
     close: async () => {
       await client.end();

@@ -10,7 +10,7 @@ import { diffCatalog, snapshotCatalog } from "./catalog.js";
 import { openPglite, openServer, type Database } from "./database.js";
 
 export interface VerifyFinding {
-  rule: "old-query-broken" | "old-query-invalid" | "apply-failed" | "down-mismatch" | "down-failed" | "old-tests-failed" | "old-tests-need-server";
+  rule: "old-query-broken" | "old-query-invalid" | "apply-failed" | "down-mismatch" | "down-failed" | "old-tests-failed";
   severity: "error" | "warn";
   path: string;
   line: number;
@@ -135,28 +135,16 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
     log(`applied ${result.applied} new migration(s); ${live.length} of ${result.queriesChecked} old queries still prepare`);
     if (applyFailed) return result;
     if (options.runOldTests) {
-      const url = db.url ?? (db.listen ? await db.listen() : null);
-      if (url === null)
+      const run = await options.runOldTests(await db.url());
+      if (run.code !== 0)
         findings.push({
-          rule: "old-tests-need-server",
-          severity: "warn",
+          rule: "old-tests-failed",
+          severity: "error",
           path: ".shipgate.yml",
           line: 1,
-          message: messages.testNeedsServer,
-          fix: messages.testNeedsServerFix,
+          message: messages.testFailed(run.command, run.code, tail(run.output)),
+          fix: messages.testFailedFix,
         });
-      else {
-        const run = await options.runOldTests(url);
-        if (run.code !== 0)
-          findings.push({
-            rule: "old-tests-failed",
-            severity: "error",
-            path: ".shipgate.yml",
-            line: 1,
-            message: messages.testFailed(run.command, run.code, tail(run.output)),
-            fix: messages.testFailedFix,
-          });
-      }
     }
     await checkDowns(db, options.added, before, findings, result);
     return result;

@@ -1,8 +1,8 @@
 /** change-column-type: the previous release reads and writes the old type; most changes rewrite the table. */
 import { messages } from "../messages.js";
-import { as, formatType, relationName, str, typeRef } from "../sql/nodes.js";
+import { formatType, relationName } from "../sql/nodes.js";
 import { classifyTypeChange } from "../sql/type-change.js";
-import { alterCommands, defineRule } from "./rule.js";
+import { alterCommands, defineRule, typeChangeOf } from "./rule.js";
 
 export const changeColumnType = defineRule({
   id: "change-column-type",
@@ -12,11 +12,10 @@ export const changeColumnType = defineRule({
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];
-    return alterCommands(statement).flatMap(({ subtype, cmd }) => {
-      const to = subtype === "AT_AlterColumnType" ? typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]) : undefined;
-      if (!to) return [];
-      const column = str(cmd["name"]) ?? "?";
-      const from = state.table(table)?.columns.get(column)?.type;
+    return alterCommands(statement).flatMap((command) => {
+      const change = typeChangeOf(command, table, state);
+      if (!change) return [];
+      const { column, from, to } = change;
       if (!from) return [{ message: messages.changeTypeUnknown(table, column, formatType(to)), fix: messages.changeTypeFix }];
       if (classifyTypeChange(from, to) !== "change") return [];
       return [{ message: messages.changeType(table, column, formatType(from), formatType(to)), fix: messages.changeTypeFix }];

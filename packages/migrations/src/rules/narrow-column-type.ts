@@ -1,8 +1,8 @@
 /** narrow-column-type: values that fit the old type may not fit the new one (shorter varchar, smaller integer, fewer digits). */
 import { messages } from "../messages.js";
-import { as, formatType, relationName, str, typeRef } from "../sql/nodes.js";
+import { formatType, relationName } from "../sql/nodes.js";
 import { classifyTypeChange } from "../sql/type-change.js";
-import { alterCommands, defineRule } from "./rule.js";
+import { alterCommands, defineRule, typeChangeOf } from "./rule.js";
 
 export const narrowColumnType = defineRule({
   id: "narrow-column-type",
@@ -12,11 +12,10 @@ export const narrowColumnType = defineRule({
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];
-    return alterCommands(statement).flatMap(({ subtype, cmd }) => {
-      const to = subtype === "AT_AlterColumnType" ? typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]) : undefined;
-      const column = str(cmd["name"]) ?? "?";
-      const from = state.table(table)?.columns.get(column)?.type;
-      if (!to || !from || classifyTypeChange(from, to) !== "narrowing") return [];
+    return alterCommands(statement).flatMap((command) => {
+      const change = typeChangeOf(command, table, state);
+      if (!change?.from || classifyTypeChange(change.from, change.to) !== "narrowing") return [];
+      const { column, from, to } = change;
       return [{ message: messages.narrowType(table, column, formatType(from), formatType(to)), fix: messages.narrowTypeFix }];
     });
   },

@@ -2,6 +2,7 @@
 import type { Migration } from "../layout/discover.js";
 import type { Statement } from "../sql/parse.js";
 import type { SchemaState } from "../state.js";
+import { as, str, typeRef, type TypeRef } from "../sql/nodes.js";
 import type { OldReads } from "../queries.js";
 
 /**
@@ -82,4 +83,20 @@ export function alterCommands(statement: Statement): readonly AlterCommand[] {
     commandsOf.set(statement, commands);
   }
   return commands;
+}
+
+export interface TypeChange {
+  column: string;
+  /** The column's type before, when the migrations read so far declare it. */
+  from: TypeRef | undefined;
+  to: TypeRef;
+}
+
+/** What an `ALTER COLUMN ... TYPE` command of `table` changes, or null for any other command. */
+export function typeChangeOf({ subtype, cmd }: AlterCommand, table: string, state: SchemaState): TypeChange | null {
+  if (subtype !== "AT_AlterColumnType") return null;
+  const to = typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]);
+  if (!to) return null;
+  const column = str(cmd["name"]) ?? "?";
+  return { column, from: state.table(table)?.columns.get(column)?.type, to };
 }

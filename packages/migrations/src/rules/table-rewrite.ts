@@ -1,8 +1,8 @@
 /** table-rewrite: volatile defaults, stored generated and serial columns, and wider integer types rewrite the whole table. */
 import { messages } from "../messages.js";
-import { as, calledFunctions, columnConstraints, formatType, names, relationName, str, typeRef } from "../sql/nodes.js";
+import { as, calledFunctions, columnConstraints, formatType, names, relationName, str } from "../sql/nodes.js";
 import { classifyTypeChange } from "../sql/type-change.js";
-import { alterCommands, defineRule, type Hit } from "./rule.js";
+import { alterCommands, defineRule, typeChangeOf, type Hit } from "./rule.js";
 
 /** Functions whose value is fixed per statement (stable or immutable): a default that calls only these is metadata-only. */
 const STABLE = new Set([
@@ -35,12 +35,12 @@ export const tableRewrite = defineRule({
   check({ statement, state }) {
     const table = relationName(statement.node["relation"]) ?? "?";
     if (state.isNew(table)) return [];
-    return alterCommands(statement).flatMap(({ subtype, cmd }): Hit[] => {
+    return alterCommands(statement).flatMap((command): Hit[] => {
+      const { subtype, cmd } = command;
       if (subtype === "AT_AlterColumnType") {
-        const to = typeRef(as(cmd["def"], "ColumnDef")?.["typeName"]);
-        const column = str(cmd["name"]) ?? "?";
-        const from = state.table(table)?.columns.get(column)?.type;
-        if (!to || !from || classifyTypeChange(from, to) !== "rewrite-widening") return [];
+        const change = typeChangeOf(command, table, state);
+        if (!change?.from || classifyTypeChange(change.from, change.to) !== "rewrite-widening") return [];
+        const { column, from, to } = change;
         return [{ message: messages.widenRewrite(table, column, formatType(from), formatType(to)), fix: messages.rewriteFix }];
       }
       const def = subtype === "AT_AddColumn" ? as(cmd["def"], "ColumnDef") : null;
