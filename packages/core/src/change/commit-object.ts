@@ -1,4 +1,5 @@
 /** Parses raw commit objects (as `cat-file --batch` returns them): headers, signature presence, encoded messages. */
+import { TextDecoder } from "node:util";
 import type { CommitInfo, Person } from "./types.js";
 
 export function parseCommitObject(oid: string, raw: Buffer): CommitInfo {
@@ -38,9 +39,22 @@ export function parsePerson(value: string): Person {
 /** Decodes with the commit's declared encoding; unknown encodings and invalid bytes never throw. */
 export function decodeMessage(body: Buffer, encoding: string | null): string {
   const label = (encoding ?? "utf-8").trim().toLowerCase();
-  try {
-    return new TextDecoder(label, { fatal: false }).decode(body);
-  } catch {
-    return new TextDecoder("utf-8", { fatal: false }).decode(body);
+  return decoderFor(label).decode(body);
+}
+
+/** One decoder per label: a push of many commits would otherwise build one per commit. */
+const decoders = new Map<string, TextDecoder>();
+
+function decoderFor(label: string): TextDecoder {
+  let decoder = decoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { fatal: false });
+    } catch {
+      decoder = decoderFor("utf-8");
+    }
+    // Commits choose their labels: only so many distinct ones are remembered.
+    if (decoders.size < 64) decoders.set(label, decoder);
   }
+  return decoder;
 }

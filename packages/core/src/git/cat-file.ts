@@ -179,9 +179,14 @@ export class SizeQuery {
     if (this.asked === 0) return sizes;
     this.send(true);
     await this.stream?.done;
-    for (const line of Buffer.concat(this.out).toString("latin1").split("\n")) {
-      const [oid, size] = line.split(" ");
-      if (oid !== undefined && size !== undefined && size !== "missing") sizes.set(oid, Number(size));
+    // `<oid> <size>` or `<name> missing` per line, read by offsets: a push can ask for tens of thousands.
+    const text = Buffer.concat(this.out).toString("latin1");
+    for (let at = 0; at < text.length;) {
+      let newline = text.indexOf("\n", at);
+      if (newline === -1) newline = text.length;
+      const space = text.lastIndexOf(" ", newline);
+      if (space > at && text.charCodeAt(space + 1) !== 0x6d /* m(issing) */) sizes.set(text.slice(at, space), Number(text.slice(space + 1, newline)));
+      at = newline + 1;
     }
     return sizes;
   }
