@@ -9,6 +9,7 @@ import {
   findConfigFile,
   isOid,
   isZeroOid,
+  linesRead,
   loadConfigCached,
   openRepo,
   runPolicies,
@@ -164,8 +165,9 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
   const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
   const external = await loadExternalPolicies(config, ctx.externalPolicies ?? {});
-  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known });
-  const report = await runPolicies(change, external.config, { skip, extra: external.extra });
+  const options = { skip, extra: external.extra };
+  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known, lines: linesRead("pre-push", external.config, options) });
+  const report = await runPolicies(change, external.config, options);
   change.objects.close();
   return { report, exitCode: report.exitCode };
 }

@@ -6,8 +6,9 @@ export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitC
 export { openRepo, type Repo } from "./git/repo.js";
 export { ObjectReader, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
-export { DiffStreamParser, decodePath, parsePatch } from "./git/diff-parse.js";
+export { parseDiffOutput, decodePath, parsePatch } from "./git/diff-parse.js";
 export * from "./change/types.js";
+export { unionLines, isAsciiPattern } from "./change/lines.js";
 export { buildStagedChange, buildMessageChange, buildRangeChange, currentBranch, type RefUpdateInput, type RangeOptions } from "./change/build.js";
 export { parseCommitObject, decodeMessage } from "./change/commit-object.js";
 export { readCommitDiffs, readIndexDiff, fillSizes, DIFF_FLAGS } from "./change/read-diffs.js";
@@ -29,7 +30,7 @@ export {
 export { POLICIES, findPolicy } from "./policies/index.js";
 export { EXTERNAL_POLICIES, loadExternalPolicies, type ExternalLoaders, type ExternalPolicy, type ExternalPolicyModule } from "./policies/external.js";
 export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
-export { runPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
+export { runPolicies, linesRead, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";
 export { colourEnabled, createStyle, type Style } from "./report/style.js";
 export { formatLocation, printable } from "./report/location.js";

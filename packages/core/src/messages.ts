@@ -10,5 +10,6 @@ export const messages = {
   configCycle: (chain: readonly string[]) => `config files extend each other in a cycle: ${chain.join(" -> ")}`,
   unknownPreset: (name: string, available: readonly string[]) => `unknown preset "${name}" (available: ${available.join(", ")})`,
   policyCrashed: (id: string, error: string) => `policy ${id} failed to run: ${error}`,
+  linesMissing: (id: string) => `policy ${id} reads added lines that this change was built without (build it with the lines linesRead() names)`,
   policyCrashedFix: "This is an internal error; rerun with DEBUG=shipgate:* and report it, or set the policy's severity to off meanwhile.",
 } as const;

@@ -1,9 +1,10 @@
 /** Runs the configured policies over a Change: fixers in order, then checks in parallel; returns a Report. */
-import type { Change, FileChange } from "./change/types.js";
+import type { Change, FileChange, LineSelection, Stage } from "./change/types.js";
+import { serves, unionLines } from "./change/lines.js";
 import type { Config } from "./config/schema.js";
 import { POLICIES } from "./policies/index.js";
 import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
-import { ExitCode } from "./errors.js";
+import { ExitCode, InternalError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 
@@ -57,7 +58,11 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
   const cwd = change.repo.topLevel ?? change.repo.gitDir;
   const fixing = options.fixing ?? false;
   const policies = [...POLICIES, ...(options.extra ?? [])];
-  const planned = policies.map((policy) => plan(policy, change, config, options));
+  const planned = policies.map((policy) => plan(policy, change.stage, config, options));
+  // A Change built for other policies may lack lines this run reads: a caller's bug, never a silent pass.
+  for (const item of planned) {
+    if (!item.skip && !serves(change.lines, item.policy.lines ?? "all")) throw new InternalError(messages.linesMissing(item.policy.id));
+  }
   const runOne = async (item: Planned): Promise<PolicyRun> => {
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
     const t0 = performance.now();
@@ -104,7 +109,13 @@ interface Planned {
   skip: string | null;
 }
 
-function plan(policy: AnyPolicy, change: Change, config: Config, options: RunOptions): Planned {
+/** The added lines that the policies `runPolicies` would run with these arguments read: what to build the Change with. */
+export function linesRead(stage: Stage, config: Config, options: RunOptions = {}): LineSelection {
+  const policies = [...POLICIES, ...(options.extra ?? [])];
+  return unionLines(policies.filter((policy) => plan(policy, stage, config, options).skip === null).map((policy) => policy.lines ?? "all"));
+}
+
+function plan(policy: AnyPolicy, stage: Stage, config: Config, options: RunOptions): Planned {
   const entry = (config.policies as Record<string, Record<string, unknown> | undefined>)[policy.id];
   const { severity = "off", stages, ...rest } = entry ?? {};
   const level: Severity = severity === "warn" ? "warn" : "error";
@@ -113,6 +124,6 @@ function plan(policy: AnyPolicy, change: Change, config: Config, options: RunOpt
   if (options.only && !options.only.includes(policy.id)) return { ...base, skip: "not selected" };
   if (options.skip?.includes(policy.id)) return { ...base, skip: "SHIPGATE_SKIP" };
   const active = (stages as readonly string[] | undefined) ?? policy.stages;
-  if (!active.includes(change.stage)) return { ...base, skip: `not run at ${change.stage}` };
+  if (!active.includes(stage)) return { ...base, skip: `not run at ${stage}` };
   return { ...base, skip: null };
 }

@@ -15,6 +15,7 @@ export const immutabilityPolicy = definePolicy({
   summary: "refuse edits and deletions of migrations that a release tag already contains",
   stages: ["pre-push", "pre-receive", "ci"],
   options,
+  lines: "none",
   async check({ change, options }) {
     const touched = new Map<string, string | null>();
     for (const file of change.files) {

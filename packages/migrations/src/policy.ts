@@ -22,6 +22,7 @@ export const migrationsPolicy = definePolicy({
   summary: "refuse migrations that break the running release, lock traffic or cannot be rolled back (static and on a real database)",
   stages: ["ci"],
   options: MigrationsOptions,
+  lines: "none",
   async check({ change, options }) {
     const ref = change.refs[0];
     if (!ref || ref.deleted) return { issues: [] };

@@ -4,11 +4,14 @@ import {
   describeError,
   ExitCode,
   InternalError,
+  isZeroOid,
+  linesRead,
   loadExternalPolicies,
   messages as coreMessages,
+  ObjectReader,
   openRepo,
+  refKind,
   runPolicies,
-  type Change,
   type ExternalLoaders,
   type Report,
 } from "@shipgate/core";
@@ -66,7 +69,7 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
   };
   let server: ServerConfig | null = null;
   let auditFile: string | null = null;
-  let change: Change | null = null;
+  let objects: ObjectReader | null = null;
   try {
     const repo = await openRepo(options.cwd, options.env);
     entry.repo = repo.commonDir;
@@ -81,13 +84,13 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
 
     const timeout = server.server.timeout;
     const check = async (): Promise<Report> => {
-      change = await buildRangeChange(repo, updates, { stage: "pre-receive", known: ["--all"], pushOptions });
+      const reader = new ObjectReader(repo.git);
+      objects = reader;
       let config = server!.config;
       if (server!.server.allowRepoConfig) {
-        const objects = change.objects;
-        const tips = change.refs.filter((ref) => ref.kind === "branch" && !ref.deleted).map((ref) => ({ name: ref.name, oid: ref.newOid }));
+        const tips = updates.filter((u) => refKind(u.name) === "branch" && !isZeroOid(u.newOid)).map((u) => ({ name: u.name, oid: u.newOid }));
         const pushed = await readPushedConfigs(async (spec) => {
-          const object = await objects.read(spec);
+          const object = await reader.read(spec);
           return object?.type === "blob" ? object.content : null;
         }, tips);
         const narrowed = narrowConfig(server!, pushed);
@@ -95,6 +98,9 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
         config = narrowed.config;
       }
       const external = await loadExternalPolicies(config, EXTERNAL_LOADERS);
+      // The config is final before the Change is built, so it carries exactly the added lines the policies read.
+      const lines = linesRead("pre-receive", external.config, { extra: external.extra });
+      const change = await buildRangeChange(repo, updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader });
       return runPolicies(change, external.config, { extra: external.extra });
     };
     const report = await withTimeout(check(), timeout, messages.timedOut(timeout));
@@ -162,7 +168,7 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
     if (open) return chain(options, "error-accepted", null, say);
     return { verdict: "error-refused", exitCode: describeError(error).exitCode === ExitCode.Usage ? ExitCode.Usage : ExitCode.Internal, report: null };
   } finally {
-    (change as Change | null)?.objects.close();
+    (objects as ObjectReader | null)?.close();
   }
 }
 

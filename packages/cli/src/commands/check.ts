@@ -5,12 +5,14 @@ import {
   colourEnabled,
   findConfigFile,
   formatReport,
+  linesRead,
   loadConfig,
   openRepo,
   runPolicies,
   loadExternalPolicies,
   UsageError,
   type Change,
+  type LineSelection,
 } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
@@ -37,19 +39,21 @@ const check: Command = async (argv, io) => {
   const repo = await openRepo(io.cwd, io.env);
   const file = values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
   const external = await loadExternalPolicies(loadConfig(file).config, EXTERNAL_LOADERS);
+  const options = { extra: external.extra, ...(values.policy ? { only: values.policy } : {}) };
+  const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", external.config, options);
   let change: Change;
-  if (values.range !== undefined) change = await rangeChange(repo, values.range);
+  if (values.range !== undefined) change = await rangeChange(repo, values.range, lines);
   else if (values.all) {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
-    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [] });
-  } else change = await buildStagedChange(repo);
-  const report = await runPolicies(change, external.config, { extra: external.extra, ...(values.policy ? { only: values.policy } : {}) });
+    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines });
+  } else change = await buildStagedChange(repo, { lines });
+  const report = await runPolicies(change, external.config, options);
   change.objects.close();
   io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
   return report.exitCode;
 };
 
-async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string): Promise<Change> {
+async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string, lines: LineSelection): Promise<Change> {
   const match = /^(.+?)\.\.(.+)$/.exec(range);
   if (!match || range.includes("...")) throw new UsageError(`--range expects A..B, got "${range}"`, { hint: "For example: --range origin/main..HEAD" });
   const resolve = (rev: string) =>
@@ -57,7 +61,7 @@ async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: st
       hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).`,
     });
   const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
-  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from] });
+  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from], lines });
 }
 
 export default check;

@@ -4,10 +4,10 @@ import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
 import { isZeroOid } from "../git/oid.js";
 import { parseCommitObject } from "./commit-object.js";
 import { applySizes, blobFile, fillSizes, readCommitDiffs, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
-import { refKind, type Change, type CommitInfo, type FileChange, type RefUpdate, type Stage } from "./types.js";
+import { refKind, type Change, type CommitInfo, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
 
-function emptyChange(repo: Repo, stage: Stage): Change {
-  return { stage, repo, objects: new ObjectReader(repo.git), refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [] };
+function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", objects = new ObjectReader(repo.git)): Change {
+  return { stage, repo, objects, refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [], lines };
 }
 
 /** The branch HEAD points at (`refs/heads/...`), or null when detached. */
@@ -17,11 +17,11 @@ export async function currentBranch(repo: Repo): Promise<string | null> {
 }
 
 /** pre-commit: what the index would commit, read from staged blobs (never the work tree). */
-export async function buildStagedChange(repo: Repo): Promise<Change> {
-  const change = emptyChange(repo, "pre-commit");
+export async function buildStagedChange(repo: Repo, options: { lines?: LineSelection } = {}): Promise<Change> {
+  const change = emptyChange(repo, "pre-commit", options.lines);
   const [head, branch] = await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
   change.branch = branch;
-  change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree);
+  change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree, change.lines);
   await fillSizes(repo.git, change.files);
   return change;
 }
@@ -48,11 +48,15 @@ export interface RangeOptions {
    */
   known: readonly string[];
   pushOptions?: readonly string[];
+  /** Which added lines to keep (default: all); `linesRead` tells what a run's policies read. */
+  lines?: LineSelection;
+  /** An object reader already open on the repository, for the Change to use and own. */
+  objects?: ObjectReader;
 }
 
 /** pre-push, pre-receive and CI: ref updates with their full ranges, and the commits new to the destination. */
 export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateInput[], options: RangeOptions): Promise<Change> {
-  const change = emptyChange(repo, options.stage);
+  const change = emptyChange(repo, options.stage, options.lines, options.objects);
   change.pushOptions = [...(options.pushOptions ?? [])];
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
   // One batch-check answers which old tips and known ids exist, and what each new tip is once tags are peeled (a ref
@@ -92,7 +96,7 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   const sizes = new SizeQuery(repo.git);
   const [objects, diffs] = await Promise.all([
     change.objects.readMany(newCommits),
-    readCommitDiffs(repo.git, newCommits, (files) => {
+    readCommitDiffs(repo.git, newCommits, change.lines, (files) => {
       for (const file of files) wantSize(sizes, file);
     }),
   ]);
@@ -124,7 +128,7 @@ async function treeAndBlobFiles(
     const target = peeled.get(update.newOid);
     if (!target || done.has(target.oid) || (target.type !== "tree" && target.type !== "blob")) continue;
     done.add(target.oid);
-    if (target.type === "tree") for (const file of await readTreeFiles(repo.git, repo.emptyTree, target.oid)) files.push(file);
+    if (target.type === "tree") for (const file of await readTreeFiles(repo.git, repo.emptyTree, target.oid, change.lines)) files.push(file);
     else {
       const blob = await change.objects.read(target.oid);
       if (blob) files.push(blobFile(update.name, target.oid, blob.content));

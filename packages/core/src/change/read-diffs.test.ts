@@ -48,7 +48,7 @@ describe("readCommitDiffs", () => {
 
     const seen: string[] = [];
     const git = (await openRepo(repo.dir, repo.env)).git;
-    const diffs = await readCommitDiffs(git, commits, (files) => seen.push(...files.map((f) => `${f.commit ?? ""}:${f.path}`)));
+    const diffs = await readCommitDiffs(git, commits, "all", (files) => seen.push(...files.map((f) => `${f.commit ?? ""}:${f.path}`)));
 
     expect(readdirSync(spool)).toEqual([]);
     expect(diffs.size).toBe(count);

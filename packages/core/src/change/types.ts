@@ -62,7 +62,10 @@ export interface FileChange {
   oid: string;
   kind: FileKind;
   binary: boolean;
-  /** Lines this version adds (for merges: lines new against every parent). */
+  /**
+   * Lines this version adds (for merges: lines new against every parent): all of them, or only those the Change's
+   * `lines` selection keeps.
+   */
   addedLines: AddedLine[];
   /** Size in bytes of the new blob, when known. */
   size: number | null;
@@ -91,7 +94,15 @@ export interface Change {
   branch: string | null;
   /** Push options (`git push -o`), pre-receive only. */
   pushOptions: string[];
+  /** Which added lines `files` carry at least: what the run's policies read (see LineSelection). */
+  lines: LineSelection;
 }
+
+/**
+ * Which added lines a Change keeps: every line, none, or only lines in which a pattern matches. Most policies read
+ * no line and secrets reads only lines with a keyword, so a long push decodes a few lines instead of every one.
+ */
+export type LineSelection = "all" | "none" | RegExp;
 
 export function refKind(name: string): RefKind {
   if (name.startsWith("refs/heads/")) return "branch";

@@ -1,10 +1,11 @@
 /**
- * Streaming parser for `git diff-tree --stdin -z --raw -p -U0 [--cc] [--root]` and `git diff --cached -z --raw -p -U0`.
- * Raw entries (NUL-separated, exact paths) are the authoritative file list; the patch that follows gives added lines,
- * matched to files by the `+++ b/<path>` header, so type changes split into two patches and quoted names are handled.
+ * Parser for the whole output of `git diff-tree --stdin -z --raw -p -U0 [--cc] [--root]` and `git diff --cached -z
+ * --raw -p -U0`. Raw entries (NUL-separated, exact paths) are the authoritative file list; the patch that follows
+ * gives added lines, matched to files by the `+++ b/<path>` header, so type changes split into two patches and quoted
+ * names are handled. It works on the bytes and decodes only what it keeps: the added lines a LineSelection asks for.
  */
 import { isUtf8 } from "node:buffer";
-import { fileKind, type AddedLine, type FileChange } from "../change/types.js";
+import { fileKind, type AddedLine, type FileChange, type LineSelection } from "../change/types.js";
 
 export interface ParsedCommitDiff {
   /** The commit id, or null for a diff without a commit header (index against HEAD). */
@@ -12,116 +13,117 @@ export interface ParsedCommitDiff {
   files: FileChange[];
 }
 
-/** Incremental tokenizer: feed chunks, get one callback per commit once its diff is complete. */
-export class DiffStreamParser {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
-  private current: { commit: string | null; raws: RawEntry[]; patches: Buffer[] } | null = null;
-  private rawMeta: string | null = null;
-  private rawPaths: Buffer[] = [];
-
-  constructor(
-    private readonly onCommit: (diff: ParsedCommitDiff) => void,
-    private readonly withCommitHeaders: boolean,
-  ) {
-    if (!withCommitHeaders) this.current = { commit: null, raws: [], patches: [] };
-  }
-
-  push(chunk: Buffer): void {
-    let start = 0;
-    for (let nul = chunk.indexOf(0, start); nul !== -1; nul = chunk.indexOf(0, start)) {
-      if (this.pendingLength > 0) {
-        this.pending.push(chunk.subarray(start, nul));
-        const token = Buffer.concat(this.pending, this.pendingLength + (nul - start));
-        this.pending = [];
-        this.pendingLength = 0;
-        this.token(token, 0, token.length);
-      } else this.token(chunk, start, nul);
-      start = nul + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      this.pending.push(rest);
-      this.pendingLength += rest.length;
-    }
-  }
-
-  end(): void {
-    if (this.pendingLength > 0) {
-      const tail = Buffer.concat(this.pending, this.pendingLength);
-      this.pending = [];
-      this.pendingLength = 0;
-      this.tail(tail);
-    }
-    this.flush();
-  }
-
-  /** The token `buffer[start, end)`: addressed by offsets, so the many small raw-entry tokens allocate no views. */
-  private token(buffer: Buffer, start: number, end: number): void {
-    // Inside a raw entry: the meta line is followed by one path (two for renames and copies).
-    if (this.rawMeta !== null) {
-      const meta = this.rawMeta;
-      const needed = /[RC]\d*$/.test(meta.slice(meta.lastIndexOf(" ") + 1)) ? 2 : 1;
-      const path = Buffer.allocUnsafe(end - start);
-      buffer.copy(path, 0, start, end);
-      this.rawPaths.push(path);
-      if (this.rawPaths.length === needed) {
-        this.current?.raws.push(makeRawEntry(meta, this.rawPaths));
-        this.rawMeta = null;
-        this.rawPaths = [];
-      }
-      return;
-    }
-    if (end > start && buffer[start] === 0x3a /* ':' */) {
-      this.rawMeta = buffer.toString("latin1", start, end);
-      return;
-    }
-    if (end === start) return; // separator between raw entries and the patch
-    this.tail(buffer.subarray(start, end));
-  }
-
-  /** A token that is a commit header, a patch, or a patch glued to the next commit header. */
-  private tail(token: Buffer): void {
-    if (this.withCommitHeaders) {
-      const lastNewline = token.lastIndexOf(0x0a);
-      const oidLength = token.length - lastNewline - 1;
-      if ((oidLength === 40 || oidLength === 64) && isHex(token, lastNewline + 1, token.length)) {
-        if (lastNewline >= 0 && this.current) this.current.patches.push(token.subarray(0, lastNewline + 1));
-        this.flush();
-        this.current = { commit: token.toString("latin1", lastNewline + 1), raws: [], patches: [] };
-        return;
-      }
-    }
-    this.current?.patches.push(token);
-  }
-
-  private flush(): void {
-    const current = this.current;
-    if (!current) return;
-    if (this.withCommitHeaders) this.current = null;
-    else this.current = { commit: null, raws: [], patches: [] };
-    if (current.commit === null && current.raws.length === 0) return;
-    const patch = current.patches.length === 1 ? (current.patches[0] as Buffer) : Buffer.concat(current.patches);
-    const patches = current.raws.length === 0 ? new Map<string, FilePatch>() : parsePatch(patch);
-    const files = current.raws.map((raw): FileChange => {
-      const patch = patches.get(raw.path);
-      return {
-        path: raw.path,
-        pathBytes: raw.pathBytes,
-        oldPath: raw.oldPath,
-        status: raw.status,
-        mode: raw.mode,
-        oid: raw.oid,
-        kind: fileKind(raw.mode),
-        binary: patch?.binary ?? false,
-        addedLines: raw.mode === "160000" ? [] : (patch?.added ?? []),
-        size: null,
-        commit: current.commit,
-      };
-    });
-    this.onCommit({ commit: current.commit, files });
-  }
+export interface ParseOptions {
+  /** True for `diff-tree --stdin` output, where each commit's diff starts with its id. */
+  commitHeaders: boolean;
+  /** Which added lines to keep (default: all). */
+  lines?: LineSelection;
 }
+
+/** Every commit's diff in `output`, in order. */
+export function parseDiffOutput(output: Buffer, options: ParseOptions): ParsedCommitDiff[] {
+  return parseDiffs(output, options, false).diffs;
+}
+
+/**
+ * The diffs of the commits that are complete in `output`, the first part of a `diff-tree --stdin` output that git is
+ * still writing, and how many bytes they take: the commit still being written is left for the next call.
+ */
+export function parseDiffPrefix(output: Buffer, options: ParseOptions): { diffs: ParsedCommitDiff[]; consumed: number } {
+  return parseDiffs(output, options, true);
+}
+
+function parseDiffs(output: Buffer, options: ParseOptions, partial: boolean): { diffs: ParsedCommitDiff[]; consumed: number } {
+  const filter = new LineFilter(output, options.lines ?? "all");
+  const diffs: ParsedCommitDiff[] = [];
+  let current: PendingDiff | null = options.commitHeaders ? null : { commit: null, raws: [], patchStart: -1, patchEnd: -1 };
+  // Where the current commit's header starts: a partial parse stops there, as the commit may not be complete.
+  let currentStart = 0;
+  const finish = () => {
+    if (current && (current.commit !== null || current.raws.length > 0)) diffs.push(toDiff(output, current, filter));
+  };
+  let meta: string | null = null;
+  let paths: Buffer[] = [];
+  let start = 0;
+  const length = output.length;
+  while (start < length) {
+    let end = output.indexOf(0, start);
+    if (end === -1) {
+      // A token without its NUL is cut short, unless the output is whole (a patch ends the output).
+      if (partial) return { diffs, consumed: currentStart };
+      end = length;
+    }
+    const tokenStart = start;
+    start = end + 1;
+    // Inside a raw entry: the meta line is followed by one path (two for renames and copies).
+    if (meta !== null) {
+      paths.push(output.subarray(tokenStart, end));
+      if (paths.length === pathCount(meta)) {
+        current?.raws.push(makeRawEntry(meta, paths));
+        meta = null;
+        paths = [];
+      }
+      continue;
+    }
+    if (end === tokenStart) continue; // the separator between raw entries and the patch
+    if (output[tokenStart] === 0x3a /* ':' */) {
+      meta = output.toString("latin1", tokenStart, end);
+      continue;
+    }
+    // A commit header, a patch, or a patch glued to the next commit header (patches hold no NUL).
+    if (options.commitHeaders) {
+      const lastNewline = output.lastIndexOf(0x0a, end - 1);
+      const idStart = lastNewline < tokenStart ? tokenStart : lastNewline + 1;
+      if ((end - idStart === 40 || end - idStart === 64) && isHex(output, idStart, end)) {
+        if (current && idStart > tokenStart) setPatch(current, tokenStart, idStart);
+        finish();
+        current = { commit: output.toString("latin1", idStart, end), raws: [], patchStart: -1, patchEnd: -1 };
+        currentStart = idStart;
+        continue;
+      }
+    }
+    if (current) setPatch(current, tokenStart, end);
+  }
+  if (partial) return { diffs, consumed: currentStart };
+  finish();
+  return { diffs, consumed: length };
+}
+
+interface PendingDiff {
+  commit: string | null;
+  raws: RawEntry[];
+  /** The patch text's byte range in the output, or -1 when there is none. */
+  patchStart: number;
+  patchEnd: number;
+}
+
+function setPatch(diff: PendingDiff, start: number, end: number): void {
+  if (diff.patchStart === -1) diff.patchStart = start;
+  diff.patchEnd = end;
+}
+
+function toDiff(output: Buffer, pending: PendingDiff, filter: LineFilter): ParsedCommitDiff {
+  const patches = pending.raws.length === 0 || pending.patchStart === -1 ? NO_PATCHES : parsePatchRange(output, pending.patchStart, pending.patchEnd, filter);
+  const files = pending.raws.map((raw): FileChange => {
+    const patch = patches.get(raw.path);
+    return {
+      path: raw.path,
+      pathBytes: raw.pathBytes,
+      oldPath: raw.oldPath,
+      status: raw.status,
+      mode: raw.mode,
+      oid: raw.oid,
+      kind: fileKind(raw.mode),
+      binary: patch?.binary ?? false,
+      addedLines: raw.mode === "160000" || patch === undefined ? [] : patch.added,
+      size: null,
+      commit: pending.commit,
+    };
+  });
+  return { commit: pending.commit, files };
+}
+
+const NO_PATCHES: ReadonlyMap<string, FilePatch> = new Map();
 
 function isHex(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -140,8 +142,13 @@ interface RawEntry {
   oid: string;
 }
 
-/** `:old new oldoid newoid S` or, for combined diffs, `::m1 m2 m3 o1 o2 o3 SS`. */
-/** `paths` are copies the entry may keep. */
+/** Renames and copies (`R100`, `C75`) name two paths; every other status one. */
+function pathCount(meta: string): number {
+  const status = meta.charCodeAt(meta.lastIndexOf(" ") + 1);
+  return status === 0x52 /* R */ || status === 0x43 /* C */ ? 2 : 1;
+}
+
+/** `:old new oldoid newoid S` or, for combined diffs, `::m1 m2 m3 o1 o2 o3 SS`. `paths` are views the entry keeps. */
 function makeRawEntry(meta: string, paths: Buffer[]): RawEntry {
   let colons = 0;
   while (meta.charCodeAt(colons) === 0x3a) colons++;
@@ -167,33 +174,65 @@ interface FilePatch {
   binary: boolean;
 }
 
-/** Added lines per destination path from a -U0 patch (plain or combined). Works on bytes: only added lines are decoded. */
-export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
+/**
+ * Decides which added lines are kept. For a pattern it searches a latin1 view of the output, where each byte is one
+ * character: the pattern is ASCII (see `asciiPattern`), so it matches there exactly where it matches the UTF-8 text.
+ * The search runs forward only and remembers its next hit, so the output is scanned at most once.
+ */
+class LineFilter {
+  private readonly pattern: RegExp | null;
+  private text = "";
+  private nextHit = -1;
+
+  constructor(
+    private readonly output: Buffer,
+    readonly selection: LineSelection,
+  ) {
+    this.pattern = typeof selection === "string" ? null : new RegExp(selection.source, selection.flags.includes("g") ? selection.flags : `${selection.flags}g`);
+  }
+
+  /** Whether the added line at `[start, end)` of the output is kept. */
+  keeps(start: number, end: number): boolean {
+    if (this.pattern === null) return this.selection === "all";
+    if (this.nextHit >= start) return this.nextHit < end;
+    if (this.text === "") this.text = this.output.toString("latin1");
+    this.pattern.lastIndex = start;
+    const hit = this.pattern.exec(this.text);
+    this.nextHit = hit === null ? Number.MAX_SAFE_INTEGER : hit.index;
+    return this.nextHit < end;
+  }
+}
+
+/** Added lines per destination path from a -U0 patch (plain or combined); exported for tests. */
+export function parsePatch(input: Buffer | string, lines: LineSelection = "all"): Map<string, FilePatch> {
   const patch = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  return parsePatchRange(patch, 0, patch.length, new LineFilter(patch, lines));
+}
+
+/** Added lines per destination path from the patch at `[from, to)` of `patch`; only kept lines are decoded. */
+function parsePatchRange(patch: Buffer, from: number, to: number, filter: LineFilter): Map<string, FilePatch> {
   const result = new Map<string, FilePatch>();
-  if (patch.length === 0) return result;
-  // `header` is the `diff --git` line, read for a path only when no `+++` or `rename to` line names one.
-  let section: { path: string | null; header: string | null; renameTo: string | null; binary: boolean; added: AddedLine[] } | null = null;
+  let section: Section | null = null;
   let inHunk = false;
   let columns = 1;
   let newLine = 0;
   const close = () => {
-    if (!section) return;
-    const path = section.path ?? section.renameTo ?? (section.header === null ? null : headerPath(section.header));
-    if (path !== null) {
-      const existing = result.get(path);
-      if (existing) {
-        for (const line of section.added) existing.added.push(line);
-        existing.binary ||= section.binary;
-      } else result.set(path, { added: section.added, binary: section.binary });
+    if (section && (section.added.length > 0 || section.binary)) {
+      const path = sectionPath(patch, section);
+      if (path !== null) {
+        const existing = result.get(path);
+        if (existing) {
+          for (const line of section.added) existing.added.push(line);
+          existing.binary ||= section.binary;
+        } else result.set(path, { added: section.added, binary: section.binary });
+      }
     }
     section = null;
   };
-  const length = patch.length;
-  let start = 0;
-  while (start < length) {
+  let start = from;
+  while (start < to) {
     let end = patch.indexOf(0x0a, start);
-    if (end === -1) end = length;
+    if (end === -1 || end > to) end = to;
     const lineStart = start;
     start = end + 1;
     const first = patch[lineStart];
@@ -201,7 +240,8 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
       // Hunk lines start with +, -, space or backslash; anything else ends the hunk (a new file header).
       if (columns === 1) {
         if (first === 0x2b /* + */) {
-          section.added.push({ line: newLine++, text: patch.toString("utf8", lineStart + 1, end) });
+          if (filter.keeps(lineStart + 1, end)) section.added.push({ line: newLine, text: patch.toString("utf8", lineStart + 1, end) });
+          newLine++;
           continue;
         }
         if (first === 0x20 /* space */) {
@@ -218,18 +258,17 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
           if (c !== 0x2b) allPlus = false;
         }
         if (!minus) {
-          if (allPlus) section.added.push({ line: newLine, text: patch.toString("utf8", Math.min(lineStart + columns, end), end) });
+          const textStart = Math.min(lineStart + columns, end);
+          if (allPlus && filter.keeps(textStart, end)) section.added.push({ line: newLine, text: patch.toString("utf8", textStart, end) });
           newLine++;
         }
         continue;
       } else if (first === 0x5c) continue;
     }
-    // Header lines are read byte for byte (latin1); the paths in them are decoded like raw paths (decodePath).
     if (first === 0x64 /* d */ && startsWith(patch, lineStart, end, DIFF)) {
-      const line = patch.toString("latin1", lineStart, end);
-      if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
+      if (startsWith(patch, lineStart, end, DIFF_GIT) || startsWith(patch, lineStart, end, DIFF_CC) || startsWith(patch, lineStart, end, DIFF_COMBINED)) {
         close();
-        section = { path: null, header: line, renameTo: null, binary: false, added: [] };
+        section = { header: [lineStart, end], plus: null, renameTo: null, binary: false, added: [] };
         inHunk = false;
         continue;
       }
@@ -246,26 +285,49 @@ export function parsePatch(input: Buffer | string): Map<string, FilePatch> {
     }
     // Only these extended header lines matter (+++, rename/copy to, Binary files, deleted file mode); the rest
     // (index, ---, new/old mode, similarity) is skipped without being read.
-    if (first !== 0x2b && first !== 0x72 && first !== 0x63 && first !== 0x42 && first !== 0x64) continue;
-    const line = patch.toString("latin1", lineStart, end);
-    if (line.startsWith("+++ ")) {
-      // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
-      const target = line.slice(4).replace(/\t$/, "");
-      section.path = target === "/dev/null" ? null : stripPrefix(toPath(target), "b/");
-      if (target === "/dev/null") section.header = null;
-    } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
-      section.renameTo = toPath(line.slice(line.indexOf(" to ") + 4));
-    } else if (line.startsWith("Binary files ")) {
-      section.binary = true;
-    } else if (line.startsWith("deleted file mode")) {
-      section.header = null;
-    }
+    if (first === 0x2b && startsWith(patch, lineStart, end, PLUS_PLUS_PLUS)) section.plus = [lineStart + 4, end];
+    else if (first === 0x72 && startsWith(patch, lineStart, end, RENAME_TO)) section.renameTo = [lineStart + RENAME_TO.length, end];
+    else if (first === 0x63 && startsWith(patch, lineStart, end, COPY_TO)) section.renameTo = [lineStart + COPY_TO.length, end];
+    else if (first === 0x42 && startsWith(patch, lineStart, end, BINARY)) section.binary = true;
+    else if (first === 0x64 && startsWith(patch, lineStart, end, DELETED)) section.header = null;
   }
   close();
   return result;
 }
 
+type Range = [start: number, end: number];
+
+interface Section {
+  /** The `diff --git` line, read for a path only when no `+++` or `rename to` line names one (null once deleted). */
+  header: Range | null;
+  /** The name after `+++ `. */
+  plus: Range | null;
+  renameTo: Range | null;
+  binary: boolean;
+  added: AddedLine[];
+}
+
+/** The destination path a patch section names, decoded like a raw path; null for deletions and unreadable headers. */
+function sectionPath(patch: Buffer, section: Section): string | null {
+  if (section.plus !== null) {
+    // git appends a TAB after names with spaces; an unquoted name never contains a literal tab.
+    const target = patch.toString("latin1", section.plus[0], section.plus[1]).replace(/\t$/, "");
+    if (target !== "/dev/null") return stripPrefix(toPath(target), "b/");
+    return null;
+  }
+  if (section.renameTo !== null) return toPath(patch.toString("latin1", section.renameTo[0], section.renameTo[1]));
+  return section.header === null ? null : headerPath(patch.toString("latin1", section.header[0], section.header[1]));
+}
+
 const DIFF = Buffer.from("diff --");
+const DIFF_GIT = Buffer.from("diff --git ");
+const DIFF_CC = Buffer.from("diff --cc ");
+const DIFF_COMBINED = Buffer.from("diff --combined ");
+const PLUS_PLUS_PLUS = Buffer.from("+++ ");
+const RENAME_TO = Buffer.from("rename to ");
+const COPY_TO = Buffer.from("copy to ");
+const BINARY = Buffer.from("Binary files ");
+const DELETED = Buffer.from("deleted file mode");
 
 function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
   if (end - start < prefix.length) return false;

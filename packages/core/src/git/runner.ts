@@ -1,6 +1,6 @@
 /** The one way shipgate runs git: argument arrays, a scrubbed environment, a debug trace with timings. */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, read, rmSync } from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
@@ -122,12 +122,35 @@ export class Git {
   }
 
   /**
-   * Runs git with stdout going to a private temporary file that is read while git writes it, handing each new piece
-   * to `onChunk`. For large outputs of commands that flush per item (`diff-tree --stdin`, `log -p`): through a pipe
-   * every flush wakes the reader, which costs more than the diff itself; a file costs git nothing, and the reader
-   * takes what is there in large reads. The file is unlinked as soon as it is open, so nothing is left behind.
+   * Runs git with stdout going to a private temporary file and returns the whole output once git has exited. For large
+   * outputs of commands that flush per item (`diff-tree --stdin`, `log -p`): through a pipe every flush wakes the
+   * reader, which costs more than the work itself; a file costs git nothing.
    */
-  async spool(args: readonly string[], input: string, onChunk: (chunk: Buffer) => void): Promise<void> {
+  async capture(args: readonly string[], input: string): Promise<Buffer> {
+    let output: Buffer = Buffer.alloc(0);
+    await this.spoolFile(
+      args,
+      input,
+      (data) => {
+        output = data;
+        return data.length;
+      },
+      true,
+    );
+    return output;
+  }
+
+  /**
+   * Like `capture`, but hands the output over while git still writes it: every SPOOL_POLL_MS, what has arrived and not
+   * been used is given to `take`, which returns how many leading bytes it used (a consumer of whole records leaves a
+   * partial one for the next call); once git has exited, `take` gets the rest with `done` set. The file is unlinked
+   * as soon as it is open, so nothing is left behind.
+   */
+  spool(args: readonly string[], input: string, take: (data: Buffer, done: boolean) => number): Promise<void> {
+    return this.spoolFile(args, input, take, false);
+  }
+
+  private async spoolFile(args: readonly string[], input: string, take: (data: Buffer, done: boolean) => number, whole: boolean): Promise<void> {
     const started = performance.now();
     const dir = mkdtempSync(join(tmpdir(), "shipgate-"));
     const file = join(dir, "out");
@@ -161,23 +184,25 @@ export class Git {
         });
       });
       closed.catch(() => undefined);
+      let rest = Buffer.alloc(0);
       let position = 0;
-      let buffer = Buffer.allocUnsafe(SPOOL_READ);
       for (;;) {
-        const n = await readAt(readFd, buffer, position);
-        if (n > 0) {
-          position += n;
-          // A small read is copied out so the big buffer is reused; a big one is handed over whole.
-          if (n < SPOOL_READ / 4) onChunk(Buffer.from(buffer.subarray(0, n)));
-          else {
-            onChunk(buffer.subarray(0, n));
-            buffer = Buffer.allocUnsafe(SPOOL_READ);
+        await (whole ? closed : Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_POLL_MS))]));
+        const done = exit !== undefined;
+        if (done && exit !== 0) break;
+        const size = fstatSync(readFd).size;
+        if (size > position || done) {
+          const data = Buffer.allocUnsafe(rest.length + size - position);
+          rest.copy(data);
+          for (let at = rest.length; at < data.length;) {
+            const n = readSync(readFd, data, at, data.length - at, position);
+            if (n === 0) throw new GitError(args, exit ?? null, "the output file shrank while it was read");
+            at += n;
+            position += n;
           }
-          continue;
+          rest = data.subarray(take(data, done));
         }
-        if (exit !== undefined) break;
-        // Nothing new yet: wait a moment, or until git exits (then read to the end once more).
-        await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_WAIT_MS))]);
+        if (done) break;
       }
       await closed;
       if (debug.enabled) debug(`git ${args.join(" ")} -> ${exit} spooled ${position} bytes (${(performance.now() - started).toFixed(1)}ms)`);
@@ -206,15 +231,11 @@ export class Git {
   }
 }
 
+/** How often a spool is read while git writes it: long enough that each read finds many records. */
+const SPOOL_POLL_MS = 15;
+
 function cannotRun(args: readonly string[], error: Error): GitError {
   return new GitError(args, null, `cannot run git: ${error.message}`, "Install git and make sure it is on PATH.");
-}
-
-const SPOOL_READ = 1 << 20;
-const SPOOL_WAIT_MS = 3;
-
-function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? reject(error) : resolve(n))));
 }
 
 /** Splits NUL-terminated output into byte strings (the last, empty, piece dropped). */

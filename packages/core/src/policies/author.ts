@@ -29,6 +29,7 @@ export default definePolicy({
   summary: "commit authors and committers have a valid name and email matching the configured patterns",
   stages: ["pre-push", "pre-receive", "ci"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const emails = list(o.emailPattern).map((source, i) => safeRegExp(source, `policies.author.emailPattern[${i}]`, "i"));
     const names = list(o.namePattern).map((source, i) => safeRegExp(source, `policies.author.namePattern[${i}]`));

@@ -18,6 +18,7 @@ export default definePolicy({
   summary: "branch names match the configured pattern",
   stages: ["pre-commit", "pre-push", "pre-receive"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const pattern = safeRegExp(o.pattern, "policies.branch-name.pattern");
     const names = new Set<string>();

@@ -34,6 +34,7 @@ export default definePolicy({
   summary: "commit messages follow Conventional Commits (type(scope)!: subject)",
   stages: ["commit-msg", "pre-push", "pre-receive", "ci"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const issues: Issue[] = [];
     if (change.message) issues.push(...checkMessage(change.message.text, o).map((i) => ({ ...i, path: change.message?.source ?? "" })));

@@ -43,6 +43,7 @@ export default definePolicy({
   summary: "staged JavaScript/TypeScript passes the repository's eslint (autofixed at pre-commit)",
   stages: ["pre-commit", "ci"],
   options,
+  lines: "none",
   fixer: true,
   async check({ change, options: o, cwd, read, fixing }) {
     const matches = compileGlobs(o.patterns);

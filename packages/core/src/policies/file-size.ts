@@ -22,6 +22,7 @@ export default definePolicy({
   summary: "files stay under a size limit",
   stages: ["pre-commit", "pre-push", "pre-receive", "ci"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const max = parseSize(o.max) ?? Infinity;
     const excluded = compileGlobs(o.exclude);

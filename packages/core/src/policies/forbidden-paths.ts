@@ -26,6 +26,7 @@ export default definePolicy({
   summary: "no files at forbidden paths (globs)",
   stages: ["pre-commit", "pre-push", "pre-receive", "ci"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const forbidden = compileGlobs(o.patterns);
     const allowed = compileGlobs(o.allow);

@@ -1,6 +1,6 @@
 /** The contract every policy implements: a named check, its options schema, a pure function of the Change. */
 import type * as v from "valibot";
-import type { Change, FileChange, Stage } from "../change/types.js";
+import type { Change, FileChange, LineSelection, Stage } from "../change/types.js";
 
 export type Severity = "error" | "warn";
 
@@ -59,6 +59,11 @@ export interface Policy<S extends OptionsSchema = OptionsSchema, O = v.InferOutp
   stages: readonly Stage[];
   /** Options schema with defaults; the config schema and the JSON Schema are assembled from these. */
   options: S;
+  /**
+   * Which added lines (`FileChange.addedLines`) it reads: none, all (the default), or only lines where an ASCII
+   * pattern matches (see `isAsciiPattern`). The Change keeps only what the running policies read.
+   */
+  lines?: LineSelection;
   /** Fixers run one after another, before the checks, so each sees the previous one's output. */
   fixer?: boolean;
   check(context: PolicyContext<O>): Promise<PolicyResult> | PolicyResult;

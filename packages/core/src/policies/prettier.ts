@@ -24,6 +24,7 @@ export default definePolicy({
   summary: "staged files are formatted by the repository's prettier (formatted at pre-commit)",
   stages: ["pre-commit", "ci"],
   options,
+  lines: "none",
   fixer: true,
   async check({ change, options: o, cwd, read, fixing }) {
     const excluded = compileGlobs(o.exclude);

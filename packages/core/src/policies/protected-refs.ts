@@ -18,6 +18,7 @@ export default definePolicy({
   summary: "no deletion or force-push of protected branches; release tags never move",
   stages: ["pre-push", "pre-receive"],
   options,
+  lines: "none",
   check({ change, options: o }) {
     const branch = refMatcher(o.branches, "refs/heads/");
     const tag = refMatcher(o.tags, "refs/tags/");

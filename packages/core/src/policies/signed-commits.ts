@@ -37,6 +37,7 @@ export default definePolicy({
   summary: "commits reaching protected branches carry verified GPG or SSH signatures",
   stages: ["pre-receive"],
   options,
+  lines: "none",
   async check({ change, options: o }) {
     const statuses = await verifyNewCommits(change, o);
     const issues: Issue[] = [];
