@@ -6,7 +6,9 @@ export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitC
 export { openRepo, type Repo } from "./git/repo.js";
 export { ObjectReader, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
-export { parseDiffOutput, decodePath, parsePatch } from "./git/diff-parse.js";
+export { parseDiffOutput, parseDiffPrefix } from "./git/diff-parse.js";
+export { parsePatch } from "./git/patch-parse.js";
+export { decodePath } from "./git/quoted-path.js";
 export * from "./change/types.js";
 export { unionLines, isAsciiPattern } from "./change/lines.js";
 export { buildStagedChange, buildMessageChange, buildRangeChange, currentBranch, type RefUpdateInput, type RangeOptions } from "./change/build.js";
