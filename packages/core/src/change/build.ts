@@ -1,10 +1,10 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import type { Repo } from "../git/repo.js";
 import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
+import { readIncoming } from "./incoming.js";
 import { isZeroOid } from "../git/oid.js";
-import { parseCommitObject } from "./commit-object.js";
-import { applySizes, blobFile, fillSizes, readCommitDiffs, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
-import { refKind, type Change, type CommitInfo, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
+import { applySizes, blobFile, fillSizes, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
+import { refKind, type Change, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", objects = new ObjectReader(repo.git)): Change {
   return { stage, repo, objects, refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [], lines };
@@ -67,13 +67,29 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   const present = new Set(ids.filter((_, i) => info[i] !== null));
   const peeled = new Map(news.map((oid, i) => [oid, info[ids.length + i] ?? null]));
   const known = options.known.filter((k) => k.startsWith("--") || present.has(k));
+  // The push's new commits stream from one walk into the diff, object and size readers; sizes are asked for while
+  // the diffs are still being read, so the answer is ready when they are.
+  const sizes = new SizeQuery(repo.git);
+  const incoming =
+    news.length === 0
+      ? null
+      : readIncoming(repo.git, news, known, change.lines, (files) => {
+          for (const file of files) wantSize(sizes, file);
+        });
+  // Awaited below; a failure while the refs are described must not go unhandled meanwhile.
+  incoming?.catch(() => undefined);
   // A created ref's range and the push's new commits are often the same walk (a first push): run each walk once.
   const walks = new Map<string, Promise<string[]>>();
-  const list = (tips: readonly string[]): Promise<string[]> => {
-    const key = tips.join(" ");
+  if (incoming) {
+    const order = incoming.then((found) => found.order);
+    order.catch(() => undefined);
+    walks.set(news.join(" "), order);
+  }
+  const list = (refTips: readonly string[]): Promise<string[]> => {
+    const key = refTips.join(" ");
     let walk = walks.get(key);
     if (walk === undefined) {
-      walk = listCommits(repo, tips, known);
+      walk = listCommits(repo, refTips, known);
       walks.set(key, walk);
     }
     return walk;
@@ -89,23 +105,10 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     }
     return { ...(await range), name: update.name, kind: refKind(update.name) };
   });
-  const tips = updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid);
-  if (tips.length === 0) return change;
-  const newCommits = await list([...new Set(tips)]);
-  // Sizes are asked for while the diffs are still being read, so the answer is ready when they are.
-  const sizes = new SizeQuery(repo.git);
-  const [objects, diffs] = await Promise.all([
-    change.objects.readMany(newCommits),
-    readCommitDiffs(repo.git, newCommits, change.lines, (files) => {
-      for (const file of files) wantSize(sizes, file);
-    }),
-  ]);
-  change.commits = objects.flatMap((object, i): CommitInfo[] =>
-    object && object.type === "commit" ? [parseCommitObject(newCommits[i] ?? "", object.content)] : [],
-  );
-  const files: FileChange[] = [];
-  // Loops, not push(...spread): one commit can add more files than a call takes arguments.
-  for (const oid of newCommits) for (const file of diffs.get(oid) ?? []) files.push(file);
+  if (incoming === null) return change;
+  const found = await incoming;
+  change.commits = found.commits;
+  const files = found.files;
   for (const file of await treeAndBlobFiles(repo, change, updates, peeled)) {
     wantSize(sizes, file);
     files.push(file);

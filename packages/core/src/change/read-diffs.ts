@@ -1,7 +1,8 @@
 /** Reads diffs in bulk for the change model: a few diff processes per push, never one per commit or per file. */
 import type { Git } from "../git/runner.js";
 import { GitError } from "../errors.js";
-import { parseDiffOutput, parseDiffPrefix } from "../git/diff-parse.js";
+import type { Writable } from "node:stream";
+import { parseDiffOutput, parseDiffPrefix, type ParseOptions } from "../git/diff-parse.js";
 import { SizeQuery } from "../git/cat-file.js";
 import { availableParallelism } from "node:os";
 import type { FileChange, LineSelection } from "./types.js";
@@ -24,10 +25,9 @@ export const DIFF_FLAGS = [
 ];
 
 /**
- * Diffs of many commits with `git diff-tree --stdin`; merges are diffed against all parents (`--cc`). A long list is
- * split into contiguous shards, each diffed by its own process into a file (one per core, at most four), and parsed
- * while git writes it. `onCommit` sees each commit's files as soon as they are parsed. `lines` says which added lines
- * to keep.
+ * Diffs of many commits with `git diff-tree --stdin`; merges are diffed against all parents (`--cc`). The list is
+ * split into contiguous shards diffed by parallel processes (one per core, at most four), each spooled through a
+ * file and parsed while git writes it. `onCommit` sees each commit's files as soon as they are parsed.
  */
 export async function readCommitDiffs(
   git: Git,
@@ -35,42 +35,77 @@ export async function readCommitDiffs(
   lines: LineSelection = "all",
   onCommit?: (files: readonly FileChange[]) => void,
 ): Promise<Map<string, FileChange[]>> {
-  const byCommit = new Map<string, FileChange[]>();
-  if (commits.length === 0) return byCommit;
-  const parallel = Math.max(1, Math.min(availableParallelism(), MAX_PARALLEL));
-  const count = Math.max(1, Math.min(parallel * SHARDS_PER_PROCESS, Math.floor(commits.length / SHARD_MIN)));
-  const size = Math.ceil(commits.length / count);
-  const shards = Array.from({ length: count }, (_, i) => commits.slice(i * size, (i + 1) * size)).filter((shard) => shard.length > 0);
-  const options = { commitHeaders: true, lines };
-  let next = 0;
-  const worker = async () => {
-    while (next < shards.length) {
-      const shard = shards[next++] as string[];
-      // Commits are parsed as git writes them, so node's work overlaps git's.
-      await git.spool(COMMIT_DIFF_ARGS, shard.join("\n") + "\n", (data, done) => {
-        const { diffs, consumed } = done ? { diffs: parseDiffOutput(data, options), consumed: data.length } : parseDiffPrefix(data, options);
-        for (const diff of diffs) {
-          if (diff.commit === null) continue;
-          byCommit.set(diff.commit, diff.files);
-          onCommit?.(diff.files);
-        }
-        return consumed;
-      });
+  const diffs = new CommitDiffs(git, lines, onCommit, Math.max(SHARD_MIN, Math.ceil(commits.length / parallelism())));
+  diffs.add(commits);
+  return diffs.done();
+}
+
+/**
+ * Diffs of commits named while they are still being found (a walk that streams): each block of `block` ids goes to
+ * the next of up to one process per core, so the diffs start with the first block and the walk's time is hidden.
+ */
+export class CommitDiffs {
+  private readonly processes: { stdin: Writable; done: Promise<void> }[] = [];
+  private readonly byCommit = new Map<string, FileChange[]>();
+  private readonly asked: string[] = [];
+  private pending: string[] = [];
+  private sent = 0;
+  private readonly options: ParseOptions;
+
+  constructor(
+    private readonly git: Git,
+    lines: LineSelection,
+    private readonly onCommit?: (files: readonly FileChange[]) => void,
+    private readonly block = SHARD_MIN,
+  ) {
+    this.options = { commitHeaders: true, lines };
+  }
+
+  add(commits: readonly string[]): void {
+    for (const oid of commits) {
+      this.asked.push(oid);
+      this.pending.push(oid);
+      if (this.pending.length >= this.block) this.send();
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, shards.length) }, worker));
-  // `--always` prints every commit it can read; diff-tree skips unreadable ids silently, so a gap means a broken input.
-  const missing = commits.find((oid) => !byCommit.has(oid));
-  if (missing !== undefined) throw new GitError(COMMIT_DIFF_ARGS, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
-  return byCommit;
+  }
+
+  /** Every commit's files; a commit git could not diff is an error. */
+  async done(): Promise<Map<string, FileChange[]>> {
+    if (this.pending.length > 0) this.send();
+    for (const process of this.processes) process.stdin.end();
+    await Promise.all(this.processes.map((process) => process.done));
+    // `--always` prints every commit it can read; diff-tree skips unreadable ids silently, so a gap means a broken input.
+    const missing = this.asked.find((oid) => !this.byCommit.has(oid));
+    if (missing !== undefined) throw new GitError(COMMIT_DIFF_ARGS, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
+    return this.byCommit;
+  }
+
+  /** The pending block, to the process after the one that took the last (started on first use). */
+  private send(): void {
+    const index = this.sent++ % parallelism();
+    this.processes[index] ??= this.git.spool(COMMIT_DIFF_ARGS, (data, done) => this.take(data, done));
+    this.processes[index].stdin.write(this.pending.join("\n") + "\n");
+    this.pending = [];
+  }
+
+  private take(data: Buffer, done: boolean): number {
+    const { diffs, consumed } = done ? { diffs: parseDiffOutput(data, this.options), consumed: data.length } : parseDiffPrefix(data, this.options);
+    for (const diff of diffs) {
+      if (diff.commit === null) continue;
+      this.byCommit.set(diff.commit, diff.files);
+      this.onCommit?.(diff.files);
+    }
+    return consumed;
+  }
 }
 
 const COMMIT_DIFF_ARGS = ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS];
-const MAX_PARALLEL = 4;
-/** Shards per process: a shard is parsed while the next is diffed, so node's work overlaps git's. */
-const SHARDS_PER_PROCESS = 1;
-/** Fewer commits than this per shard are not worth another process. */
+/** Fewer commits than this per process are not worth another one. */
 const SHARD_MIN = 400;
+
+function parallelism(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
 
 /** The index against HEAD (or the empty tree before the first commit). */
 export async function readIndexDiff(git: Git, base: string, lines: LineSelection = "all"): Promise<FileChange[]> {

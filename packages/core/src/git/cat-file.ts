@@ -40,15 +40,9 @@ export class ObjectReader {
    */
   async readMany(oids: readonly string[]): Promise<(GitObject | null)[]> {
     if (oids.length < BULK) return Promise.all(oids.map((oid) => this.read(oid)));
-    const objects: (GitObject | null)[] = [];
-    const parser = new BatchParser(
-      (object) => objects.push(object),
-      () => undefined,
-    );
-    const args = ["cat-file", "--batch", "--buffer"];
-    await this.git.stream(args, oids.join("\n") + "\n", (chunk) => parser.push(chunk)).done;
-    if (parser.error !== null) throw new GitError(args, null, parser.error);
-    return objects;
+    const bulk = new BulkRead(this.git);
+    bulk.add(oids);
+    return bulk.done();
   }
 
   close(): void {
@@ -96,6 +90,36 @@ export class ObjectReader {
     },
     (header) => this.fail(new GitError(["cat-file", "--batch"], null, `unexpected header: ${header}`)),
   );
+}
+
+/**
+ * Objects named in batches while they are still being found (a streaming walk): one `cat-file --batch --buffer`
+ * process, answered in the order asked (null for missing objects) once the last batch is in.
+ */
+export class BulkRead {
+  private static readonly ARGS = ["cat-file", "--batch", "--buffer"];
+  private stream: { stdin: Writable; done: Promise<void> } | null = null;
+  private readonly objects: (GitObject | null)[] = [];
+  private readonly parser = new BatchParser(
+    (object) => this.objects.push(object),
+    () => undefined,
+  );
+
+  constructor(private readonly git: Git) {}
+
+  add(oids: readonly string[]): void {
+    if (oids.length === 0) return;
+    this.stream ??= this.git.stream(BulkRead.ARGS, null, (chunk) => this.parser.push(chunk));
+    this.stream.stdin.write(oids.join("\n") + "\n");
+  }
+
+  async done(): Promise<(GitObject | null)[]> {
+    if (this.stream === null) return [];
+    this.stream.stdin.end();
+    await this.stream.done;
+    if (this.parser.error !== null) throw new GitError(BulkRead.ARGS, null, this.parser.error);
+    return this.objects;
+  }
 }
 
 /** Below this many ids a bulk read uses the shared process. */

@@ -128,89 +128,123 @@ export class Git {
    */
   async capture(args: readonly string[], input: string): Promise<Buffer> {
     let output: Buffer = Buffer.alloc(0);
-    await this.spoolFile(
+    const run = this.spoolTo(
       args,
-      input,
       (data) => {
         output = data;
         return data.length;
       },
       true,
     );
+    run.stdin.end(input);
+    await run.done;
     return output;
   }
 
   /**
-   * Like `capture`, but hands the output over while git still writes it: every SPOOL_POLL_MS, what has arrived and not
-   * been used is given to `take`, which returns how many leading bytes it used (a consumer of whole records leaves a
-   * partial one for the next call); once git has exited, `take` gets the rest with `done` set. The file is unlinked
-   * as soon as it is open, so nothing is left behind.
+   * Like `capture`, but hands the output over while git still writes it, and git's stdin is the caller's to write and
+   * end: every SPOOL_POLL_MS, what has arrived and not been used is given to `take`, which returns how many leading
+   * bytes it used (a consumer of whole records leaves a partial one for the next call); once git has exited, `take`
+   * gets the rest with `done` set. The file is unlinked as soon as it is open, so nothing is left behind.
    */
-  spool(args: readonly string[], input: string, take: (data: Buffer, done: boolean) => number): Promise<void> {
-    return this.spoolFile(args, input, take, false);
+  spool(args: readonly string[], take: (data: Buffer, done: boolean) => number): { stdin: Writable; done: Promise<void> } {
+    return this.spoolTo(args, take, false);
   }
 
-  private async spoolFile(args: readonly string[], input: string, take: (data: Buffer, done: boolean) => number, whole: boolean): Promise<void> {
+  private spoolTo(args: readonly string[], take: (data: Buffer, done: boolean) => number, whole: boolean): { stdin: Writable; done: Promise<void> } {
     const started = performance.now();
     const dir = mkdtempSync(join(tmpdir(), "shipgate-"));
-    const file = join(dir, "out");
     let writeFd = -1;
     let readFd = -1;
+    let child: ChildProcessByStdio<Writable, null, Readable>;
     try {
+      const file = join(dir, "out");
       writeFd = openSync(file, "wx", 0o600);
       readFd = openSync(file, "r");
       try {
         rmSync(dir, { recursive: true, force: true });
       } catch {
-        // Systems that cannot remove an open file: removed in `finally` below.
+        // Systems that cannot remove an open file: removed once the output is read.
       }
-      const child = spawn("git", [...Git.baseArgs, ...args], {
-        cwd: this.cwd,
-        env: this.env,
-        stdio: ["pipe", writeFd, "pipe"],
-      }) as ChildProcessByStdio<Writable, null, Readable>;
-      closeSync(writeFd);
-      writeFd = -1;
-      const err: Buffer[] = [];
-      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(input);
-      let exit: number | null | undefined;
-      const closed = new Promise<void>((resolve, reject) => {
-        child.on("error", (error) => reject(cannotRun(args, error)));
-        child.on("close", (code) => {
-          exit = code;
-          resolve();
-        });
-      });
-      closed.catch(() => undefined);
-      let rest = Buffer.alloc(0);
-      let position = 0;
-      for (;;) {
-        await (whole ? closed : Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_POLL_MS))]));
-        const done = exit !== undefined;
-        if (done && exit !== 0) break;
-        const size = fstatSync(readFd).size;
-        if (size > position || done) {
-          const data = Buffer.allocUnsafe(rest.length + size - position);
-          rest.copy(data);
-          for (let at = rest.length; at < data.length;) {
-            const n = readSync(readFd, data, at, data.length - at, position);
-            if (n === 0) throw new GitError(args, exit ?? null, "the output file shrank while it was read");
-            at += n;
-            position += n;
-          }
-          rest = data.subarray(take(data, done));
-        }
-        if (done) break;
-      }
-      await closed;
-      if (debug.enabled) debug(`git ${args.join(" ")} -> ${exit} spooled ${position} bytes (${(performance.now() - started).toFixed(1)}ms)`);
-      if (exit !== 0) throw new GitError(args, exit ?? null, Buffer.concat(err).toString("utf8"));
-    } finally {
-      if (writeFd !== -1) closeSync(writeFd);
+      child = spawn("git", [...Git.baseArgs, ...args], { cwd: this.cwd, env: this.env, stdio: ["pipe", writeFd, "pipe"] }) as ChildProcessByStdio<
+        Writable,
+        null,
+        Readable
+      >;
+    } catch (error) {
       if (readFd !== -1) closeSync(readFd);
       rmSync(dir, { recursive: true, force: true });
+      throw error;
+    } finally {
+      if (writeFd !== -1) closeSync(writeFd);
+    }
+    child.stdin.on("error", () => undefined); // git may exit before reading all input
+    const done = this.follow(args, child, readFd, take, whole).finally(() => {
+      closeSync(readFd);
+      rmSync(dir, { recursive: true, force: true });
+      if (debug.enabled) debug(`git ${args.join(" ")} spooled (${(performance.now() - started).toFixed(1)}ms)`);
+    });
+    done.catch(() => undefined); // the caller awaits it; a rejection before that is not unhandled
+    return { stdin: child.stdin, done };
+  }
+
+  /** Reads the spool file `readFd` that `child` writes, as `spool` describes. */
+  private async follow(
+    args: readonly string[],
+    child: ChildProcessByStdio<Writable, null, Readable>,
+    readFd: number,
+    take: (data: Buffer, done: boolean) => number,
+    whole: boolean,
+  ): Promise<void> {
+    const err: Buffer[] = [];
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    let exit: number | null | undefined;
+    const closed = new Promise<void>((resolve, reject) => {
+      child.on("error", (error) => reject(cannotRun(args, error)));
+      child.on("close", (code) => {
+        exit = code;
+        resolve();
+      });
+    });
+    closed.catch(() => undefined);
+    try {
+      await this.readSpool(args, readFd, take, whole, closed, () => exit);
+    } catch (error) {
+      child.kill(); // a reader that failed stops the writer too
+      throw error;
+    }
+    await closed;
+    if (exit !== 0) throw new GitError(args, exit ?? null, Buffer.concat(err).toString("utf8"));
+  }
+
+  private async readSpool(
+    args: readonly string[],
+    readFd: number,
+    take: (data: Buffer, done: boolean) => number,
+    whole: boolean,
+    closed: Promise<void>,
+    exitCode: () => number | null | undefined,
+  ): Promise<void> {
+    let rest = Buffer.alloc(0);
+    let position = 0;
+    for (;;) {
+      await (whole ? closed : Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_POLL_MS))]));
+      const exit = exitCode();
+      const done = exit !== undefined;
+      if (done && exit !== 0) return;
+      const size = fstatSync(readFd).size;
+      if (size > position || done) {
+        const data = Buffer.allocUnsafe(rest.length + size - position);
+        rest.copy(data);
+        for (let at = rest.length; at < data.length;) {
+          const n = readSync(readFd, data, at, data.length - at, position);
+          if (n === 0) throw new GitError(args, exit ?? null, "the output file shrank while it was read");
+          at += n;
+          position += n;
+        }
+        rest = data.subarray(take(data, done));
+      }
+      if (done) return;
     }
   }
 

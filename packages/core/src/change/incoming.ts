@@ -1,0 +1,106 @@
+/**
+ * The commits a push brings, found by one streaming walk whose ids go straight on to the diff and object readers:
+ * diffs start with the walk's first block instead of after the whole walk, and the order is derived from the parents.
+ */
+import type { Git } from "../git/runner.js";
+import { BulkRead } from "../git/cat-file.js";
+import { CommitDiffs } from "./read-diffs.js";
+import { parseCommitObject } from "./commit-object.js";
+import type { CommitInfo, FileChange, LineSelection } from "./types.js";
+
+export interface Incoming {
+  /** The new commits, parents before children. */
+  order: string[];
+  commits: CommitInfo[];
+  /** Their file versions, in commit order. */
+  files: FileChange[];
+}
+
+/**
+ * Commits reachable from `tips` and not from `known` (oids or pseudo-options such as `--all`), with their diffs.
+ * `onFiles` sees each commit's files as soon as they are parsed (to ask for their sizes meanwhile).
+ */
+export async function readIncoming(
+  git: Git,
+  tips: readonly string[],
+  known: readonly string[],
+  lines: LineSelection,
+  onFiles?: (files: readonly FileChange[]) => void,
+): Promise<Incoming> {
+  const diffs = new CommitDiffs(git, lines, onFiles, STREAM_BLOCK);
+  const objects = new BulkRead(git);
+  const walked = await walk(git, tips, known, (batch) => {
+    diffs.add(batch);
+    objects.add(batch);
+  });
+  const [byCommit, raw] = await Promise.all([diffs.done(), objects.done()]);
+  const infos = new Map<string, CommitInfo>();
+  raw.forEach((object, i) => {
+    const oid = walked[i] ?? "";
+    if (object && object.type === "commit") infos.set(oid, parseCommitObject(oid, object.content));
+  });
+  const order = parentsFirst(walked, infos);
+  const commits: CommitInfo[] = [];
+  // Loops, not push(...spread): one commit can add more files than a call takes arguments.
+  const files: FileChange[] = [];
+  for (const oid of order) {
+    const info = infos.get(oid);
+    if (info) commits.push(info);
+    for (const file of byCommit.get(oid) ?? []) files.push(file);
+  }
+  return { order, commits, files };
+}
+
+/** Ids per diff process before the next process takes over: long enough runs keep git's object cache warm. */
+const STREAM_BLOCK = 500;
+
+/** `git rev-list`, unsorted so it prints as it walks; `onBatch` gets the ids of each piece of output. */
+async function walk(git: Git, tips: readonly string[], known: readonly string[], onBatch: (oids: string[]) => void): Promise<string[]> {
+  const all: string[] = [];
+  let partial = "";
+  const stream = git.stream(["rev-list", "--stdin", "--not", ...known, "--"], tips.join("\n") + "\n", (chunk) => {
+    const text = partial + chunk.toString("latin1");
+    const end = text.lastIndexOf("\n");
+    partial = text.slice(end + 1);
+    if (end === -1) return;
+    const batch = text.slice(0, end).split("\n");
+    for (const oid of batch) all.push(oid);
+    onBatch(batch);
+  });
+  await stream.done;
+  if (partial !== "") {
+    all.push(partial);
+    onBatch([partial]);
+  }
+  return all;
+}
+
+/**
+ * The commits ordered so that parents come before children, oldest first along first parents: a depth-first walk from
+ * each tip (newest first) that emits a commit once its parents within the set are out. Iterative, so a long history
+ * cannot overflow the stack.
+ */
+export function parentsFirst(walked: readonly string[], infos: ReadonlyMap<string, CommitInfo>): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (const tip of walked) {
+    if (seen.has(tip)) continue;
+    seen.add(tip);
+    const stack: { oid: string; next: number }[] = [{ oid: tip, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { oid: string; next: number };
+      const parents = infos.get(top.oid)?.parents ?? [];
+      if (top.next < parents.length) {
+        const parent = parents[top.next++] as string;
+        if (infos.has(parent) && !seen.has(parent)) {
+          seen.add(parent);
+          stack.push({ oid: parent, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      order.push(top.oid);
+    }
+  }
+  return order;
+}
