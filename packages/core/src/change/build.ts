@@ -63,10 +63,13 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   // may point at a tree or blob).
   const ids = [...new Set([...updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)), ...options.known.filter((k) => !k.startsWith("--"))])];
   const news = [...new Set(updates.map((u) => u.newOid).filter((oid) => !isZeroOid(oid)))];
-  const info = await objectInfo(repo.git, [...ids, ...news.map((oid) => `${oid}^{}`)]);
-  const present = new Set(ids.filter((_, i) => info[i] !== null));
-  const peeled = new Map(news.map((oid, i) => [oid, info[ids.length + i] ?? null]));
-  const known = options.known.filter((k) => k.startsWith("--") || present.has(k));
+  const probe = objectInfo(repo.git, [...ids, ...news.map((oid) => `${oid}^{}`)]);
+  probe.catch(() => undefined); // awaited below
+  const presentIn = (info: Awaited<typeof probe>) => new Set(ids.filter((_, i) => info[i] !== null));
+  // The walk needs only to know which known ids exist; with none to check (pre-receive) it starts beside the probe.
+  const known = options.known.every((k) => k.startsWith("--"))
+    ? [...options.known]
+    : await probe.then((info) => options.known.filter((k) => k.startsWith("--") || presentIn(info).has(k)));
   // The push's new commits stream from one walk into the diff, object and size readers; sizes are asked for while
   // the diffs are still being read, so the answer is ready when they are.
   const sizes = new SizeQuery(repo.git);
@@ -94,6 +97,9 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     }
     return walk;
   };
+  const info = await probe;
+  const present = presentIn(info);
+  const peeled = new Map(news.map((oid, i) => [oid, info[ids.length + i] ?? null]));
   // Pushes often move many refs to the same commits (mirrors, thousands of tags): walk each distinct range once.
   const ranges = new Map<string, Promise<RefUpdate>>();
   change.refs = await mapLimited(updates, 4, async (update) => {

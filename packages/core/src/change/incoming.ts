@@ -28,18 +28,20 @@ export async function readIncoming(
   onFiles?: (files: readonly FileChange[]) => void,
 ): Promise<Incoming> {
   const diffs = new CommitDiffs(git, lines, onFiles, STREAM_BLOCK);
-  const objects = new BulkRead(git);
-  const walked = await walk(git, tips, known, (batch) => {
+  // Commit objects are parsed as they arrive, while git is still diffing.
+  const infos = new Map<string, CommitInfo>();
+  const asked: string[] = [];
+  const objects = new BulkRead(git, (object, index) => {
+    const oid = asked[index] ?? "";
+    if (object && object.type === "commit") infos.set(oid, parseCommitObject(oid, object.content));
+  });
+  await walk(git, tips, known, (batch) => {
+    for (const oid of batch) asked.push(oid);
     diffs.add(batch);
     objects.add(batch);
   });
-  const [byCommit, raw] = await Promise.all([diffs.done(), objects.done()]);
-  const infos = new Map<string, CommitInfo>();
-  raw.forEach((object, i) => {
-    const oid = walked[i] ?? "";
-    if (object && object.type === "commit") infos.set(oid, parseCommitObject(oid, object.content));
-  });
-  const order = parentsFirst(walked, infos);
+  const [byCommit] = await Promise.all([diffs.done(), objects.done()]);
+  const order = parentsFirst(asked, infos);
   const commits: CommitInfo[] = [];
   // Loops, not push(...spread): one commit can add more files than a call takes arguments.
   const files: FileChange[] = [];
@@ -55,24 +57,16 @@ export async function readIncoming(
 const STREAM_BLOCK = 500;
 
 /** `git rev-list`, unsorted so it prints as it walks; `onBatch` gets the ids of each piece of output. */
-async function walk(git: Git, tips: readonly string[], known: readonly string[], onBatch: (oids: string[]) => void): Promise<string[]> {
-  const all: string[] = [];
+async function walk(git: Git, tips: readonly string[], known: readonly string[], onBatch: (oids: string[]) => void): Promise<void> {
   let partial = "";
   const stream = git.stream(["rev-list", "--stdin", "--not", ...known, "--"], tips.join("\n") + "\n", (chunk) => {
     const text = partial + chunk.toString("latin1");
     const end = text.lastIndexOf("\n");
     partial = text.slice(end + 1);
-    if (end === -1) return;
-    const batch = text.slice(0, end).split("\n");
-    for (const oid of batch) all.push(oid);
-    onBatch(batch);
+    if (end !== -1) onBatch(text.slice(0, end).split("\n"));
   });
   await stream.done;
-  if (partial !== "") {
-    all.push(partial);
-    onBatch([partial]);
-  }
-  return all;
+  if (partial !== "") onBatch([partial]);
 }
 
 /**

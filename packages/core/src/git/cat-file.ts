@@ -40,9 +40,11 @@ export class ObjectReader {
    */
   async readMany(oids: readonly string[]): Promise<(GitObject | null)[]> {
     if (oids.length < BULK) return Promise.all(oids.map((oid) => this.read(oid)));
-    const bulk = new BulkRead(this.git);
+    const objects: (GitObject | null)[] = [];
+    const bulk = new BulkRead(this.git, (object) => objects.push(object));
     bulk.add(oids);
-    return bulk.done();
+    await bulk.done();
+    return objects;
   }
 
   close(): void {
@@ -94,18 +96,25 @@ export class ObjectReader {
 
 /**
  * Objects named in batches while they are still being found (a streaming walk): one `cat-file --batch --buffer`
- * process, answered in the order asked (null for missing objects) once the last batch is in.
+ * process whose answers go to `each` in the order asked (null for a missing object), as they arrive.
  */
 export class BulkRead {
   private static readonly ARGS = ["cat-file", "--batch", "--buffer"];
   private stream: { stdin: Writable; done: Promise<void> } | null = null;
-  private readonly objects: (GitObject | null)[] = [];
-  private readonly parser = new BatchParser(
-    (object) => this.objects.push(object),
-    () => undefined,
-  );
+  private answered = 0;
+  private readonly parser: BatchParser;
 
-  constructor(private readonly git: Git) {}
+  constructor(
+    private readonly git: Git,
+    each: (object: GitObject | null, index: number) => void,
+  ) {
+    // Views, not copies: a bulk reader's objects are parsed or handed on, and the output is not reused.
+    this.parser = new BatchParser(
+      (object) => each(object, this.answered++),
+      () => undefined,
+      false,
+    );
+  }
 
   add(oids: readonly string[]): void {
     if (oids.length === 0) return;
@@ -113,12 +122,12 @@ export class BulkRead {
     this.stream.stdin.write(oids.join("\n") + "\n");
   }
 
-  async done(): Promise<(GitObject | null)[]> {
-    if (this.stream === null) return [];
+  /** Resolves once every object asked for has been handed to `each`. */
+  async done(): Promise<void> {
+    if (this.stream === null) return;
     this.stream.stdin.end();
     await this.stream.done;
     if (this.parser.error !== null) throw new GitError(BulkRead.ARGS, null, this.parser.error);
-    return this.objects;
   }
 }
 
@@ -133,9 +142,11 @@ class BatchParser {
   private need = 0;
   error: string | null = null;
 
+  /** `copy`: each object's content is its own buffer; otherwise a view of the output, for readers that keep none. */
   constructor(
     private readonly onObject: (object: GitObject | null) => void,
     private readonly onBadHeader: (header: string) => void,
+    private readonly copy = true,
   ) {}
 
   push(chunk: Buffer): void {
@@ -167,7 +178,8 @@ class BatchParser {
         this.need = end + 1 - at;
         break;
       }
-      const content = Buffer.from(buffer.subarray(newline + 1, end));
+      const view = buffer.subarray(newline + 1, end);
+      const content = this.copy ? Buffer.from(view) : view;
       at = end + 1;
       this.onObject({ oid: parts[0] ?? "", type: parts[1] as GitObject["type"], size, content });
     }

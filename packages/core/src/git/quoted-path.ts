@@ -6,7 +6,9 @@ import { isUtf8 } from "node:buffer";
  * with core.quotePath (`caf\351.key`), so a name that is not UTF-8 is shown exactly instead of as U+FFFD.
  */
 export function decodePath(bytes: Buffer): string {
-  if (isUtf8(bytes)) return bytes.toString("utf8");
+  // Decoding replaces invalid bytes with U+FFFD: only a name that shows one can be anything but valid UTF-8.
+  const text = bytes.toString("utf8");
+  if (!text.includes("\uFFFD") || isUtf8(bytes)) return text;
   let out = "";
   for (const byte of bytes) out += byte < 0x80 ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, "0")}`;
   return out;
