@@ -1,6 +1,7 @@
 /** The pre-receive checker: every ref update of a push checked in one pass inside git's quarantine, then one verdict. */
 import {
   buildRangeChange,
+  createDebug,
   describeError,
   ExitCode,
   InternalError,
@@ -44,6 +45,7 @@ export interface PreReceiveResult {
 }
 
 const PREFIX = "shipgate: ";
+const debug = createDebug("shipgate:server");
 
 /** Policies from optional packages, loaded only when the server config turns them on. */
 const EXTERNAL_LOADERS: ExternalLoaders = {
@@ -104,6 +106,10 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
       return runPolicies(change, external.config, { extra: external.extra });
     };
     const report = await withTimeout(check(), timeout, messages.timedOut(timeout));
+    if (debug.enabled) {
+      const cpu = process.cpuUsage();
+      debug(`checked in ${(performance.now() - started).toFixed(0)}ms, node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)}ms since start`);
+    }
     const crashedOpen = new Set(server.server.failOpenPolicies);
     const findings = report.findings.map((f) =>
       f.fix === coreMessages.policyCrashedFix && crashedOpen.has(f.policy) ? { ...f, severity: "warn" as const } : f,
