@@ -225,7 +225,11 @@ export class Git {
     closed: Promise<void>,
     exitCode: () => number | null | undefined,
   ): Promise<void> {
-    let rest = Buffer.alloc(0);
+    // Bytes read but not yet used. When `take` leaves most of them (one huge record still being written), it is asked
+    // again only once they have doubled, so a record of any size is joined and looked at a bounded number of times.
+    let unused: Buffer[] = [];
+    let unusedLength = 0;
+    let askAt = 0;
     let position = 0;
     for (;;) {
       await (whole ? closed : Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_POLL_MS))]));
@@ -233,16 +237,23 @@ export class Git {
       const done = exit !== undefined;
       if (done && exit !== 0) return;
       const size = fstatSync(readFd).size;
-      if (size > position || done) {
-        const data = Buffer.allocUnsafe(rest.length + size - position);
-        rest.copy(data);
-        for (let at = rest.length; at < data.length;) {
-          const n = readSync(readFd, data, at, data.length - at, position);
+      if (size > position) {
+        const chunk = Buffer.allocUnsafe(size - position);
+        for (let at = 0; at < chunk.length;) {
+          const n = readSync(readFd, chunk, at, chunk.length - at, position);
           if (n === 0) throw new GitError(args, exit ?? null, "the output file shrank while it was read");
           at += n;
           position += n;
         }
-        rest = data.subarray(take(data, done));
+        unused.push(chunk);
+        unusedLength += chunk.length;
+      }
+      if (done || (unusedLength > 0 && unusedLength >= askAt)) {
+        const data = unused.length === 1 ? (unused[0] as Buffer) : Buffer.concat(unused, unusedLength);
+        const rest = data.subarray(take(data, done));
+        unused = rest.length > 0 ? [rest] : [];
+        unusedLength = rest.length;
+        askAt = rest.length * 2;
       }
       if (done) return;
     }
