@@ -77,7 +77,7 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     news.length === 0
       ? null
       : readIncoming(repo.git, news, known, change.lines, (files) => {
-          for (const file of files) wantSize(sizes, file);
+          for (let i = 0; i < files.length; i++) wantSize(sizes, files[i] as FileChange);
         });
   // Awaited below; a failure while the refs are described must not go unhandled meanwhile.
   incoming?.catch(() => undefined);

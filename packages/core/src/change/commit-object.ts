@@ -5,7 +5,6 @@ import type { CommitInfo, Person } from "./types.js";
 export function parseCommitObject(oid: string, raw: Buffer): CommitInfo {
   const split = raw.indexOf("\n\n");
   const headerEnd = split === -1 ? raw.length : split;
-  const headers = raw.subarray(0, headerEnd).toString("utf8").split("\n");
   const body = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2);
   const parents: string[] = [];
   let tree = "";
@@ -13,17 +12,25 @@ export function parseCommitObject(oid: string, raw: Buffer): CommitInfo {
   let committer: Person = author;
   let encoding: string | null = null;
   let signed = false;
-  for (const header of headers) {
-    if (header.startsWith(" ")) continue; // continuation of a multi-line header (gpgsig, mergetag)
-    const space = header.indexOf(" ");
-    const key = space === -1 ? header : header.slice(0, space);
-    const value = space === -1 ? "" : header.slice(space + 1);
-    if (key === "tree") tree = value;
-    else if (key === "parent") parents.push(value);
-    else if (key === "author") author = parsePerson(value);
-    else if (key === "committer") committer = parsePerson(value);
-    else if (key === "encoding") encoding = value;
-    else if (key === "gpgsig" || key === "gpgsig-sha256") signed = true;
+  // Header lines are read from the bytes: only the values kept are decoded (a push parses thousands of commits).
+  for (let start = 0; start < headerEnd;) {
+    let end = raw.indexOf(0x0a, start);
+    if (end === -1 || end > headerEnd) end = headerEnd;
+    const first = raw[start];
+    // A line that starts with a space continues a multi-line header (gpgsig, mergetag).
+    if (first !== 0x20) {
+      const space = raw.indexOf(0x20, start);
+      const keyEnd = space === -1 || space > end ? end : space;
+      const key = raw.toString("latin1", start, keyEnd);
+      const value = () => raw.toString("utf8", Math.min(keyEnd + 1, end), end);
+      if (key === "tree") tree = value();
+      else if (key === "parent") parents.push(value());
+      else if (key === "author") author = parsePerson(value());
+      else if (key === "committer") committer = parsePerson(value());
+      else if (key === "encoding") encoding = value();
+      else if (key === "gpgsig" || key === "gpgsig-sha256") signed = true;
+    }
+    start = end + 1;
   }
   return { oid, parents, tree, author, committer, message: decodeMessage(body, encoding), encoding, signed };
 }

@@ -36,7 +36,7 @@ export async function readIncoming(
     if (object && object.type === "commit") infos.set(oid, parseCommitObject(oid, object.content));
   });
   await walk(git, tips, known, (batch) => {
-    for (const oid of batch) asked.push(oid);
+    for (let i = 0; i < batch.length; i++) asked.push(batch[i] as string);
     diffs.add(batch);
     objects.add(batch);
   });
@@ -45,10 +45,12 @@ export async function readIncoming(
   const commits: CommitInfo[] = [];
   // Loops, not push(...spread): one commit can add more files than a call takes arguments.
   const files: FileChange[] = [];
-  for (const oid of order) {
+  for (let i = 0; i < order.length; i++) {
+    const oid = order[i] as string;
     const info = infos.get(oid);
     if (info) commits.push(info);
-    for (const file of byCommit.get(oid) ?? []) files.push(file);
+    const own = byCommit.get(oid) ?? [];
+    for (let j = 0; j < own.length; j++) files.push(own[j] as FileChange);
   }
   return { order, commits, files };
 }
@@ -77,7 +79,8 @@ async function walk(git: Git, tips: readonly string[], known: readonly string[],
 export function parentsFirst(walked: readonly string[], infos: ReadonlyMap<string, CommitInfo>): string[] {
   const order: string[] = [];
   const seen = new Set<string>();
-  for (const tip of walked) {
+  for (let i = 0; i < walked.length; i++) {
+    const tip = walked[i] as string;
     if (seen.has(tip)) continue;
     seen.add(tip);
     const stack: { oid: string; next: number }[] = [{ oid: tip, next: 0 }];

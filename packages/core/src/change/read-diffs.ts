@@ -2,7 +2,7 @@
 import type { Git } from "../git/runner.js";
 import { GitError } from "../errors.js";
 import type { Writable } from "node:stream";
-import { parseDiffOutput, parseDiffPrefix, type ParseOptions } from "../git/diff-parse.js";
+import { parseDiffOutput, parseDiffPrefix, type ParseOptions, type ParsedCommitDiff } from "../git/diff-parse.js";
 import { SizeQuery } from "../git/cat-file.js";
 import { availableParallelism } from "node:os";
 import type { FileChange, LineSelection } from "./types.js";
@@ -62,7 +62,9 @@ export class CommitDiffs {
   }
 
   add(commits: readonly string[]): void {
-    for (const oid of commits) {
+    // Indexed loops on the hot path: a short-lived hook runs them unoptimised, where for-of allocates per step.
+    for (let i = 0; i < commits.length; i++) {
+      const oid = commits[i] as string;
       this.asked.push(oid);
       this.pending.push(oid);
       if (this.pending.length >= this.block) this.send();
@@ -90,7 +92,8 @@ export class CommitDiffs {
 
   private take(data: Buffer, done: boolean): number {
     const { diffs, consumed } = done ? { diffs: parseDiffOutput(data, this.options), consumed: data.length } : parseDiffPrefix(data, this.options);
-    for (const diff of diffs) {
+    for (let i = 0; i < diffs.length; i++) {
+      const diff = diffs[i] as ParsedCommitDiff;
       if (diff.commit === null) continue;
       this.byCommit.set(diff.commit, diff.files);
       this.onCommit?.(diff.files);
@@ -157,5 +160,8 @@ export async function fillSizes(git: Git, files: readonly FileChange[]): Promise
 }
 
 export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {
-  for (const file of files) file.size = sizes.get(file.oid) ?? null;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i] as FileChange;
+    file.size = sizes.get(file.oid) ?? null;
+  }
 }

@@ -78,11 +78,13 @@ export function parsePatch(input: Buffer | string, lines: LineSelection = "all")
 /** Added lines per destination path from the patch at `[from, to)` of the scanned output; only kept lines are decoded. */
 export function parsePatchRange(patch: Buffer, from: number, to: number, scan: PatchScan): Map<string, FilePatch> {
   const result = new Map<string, FilePatch>();
+  // One test over the whole range first: most commits keep no line, and then no section needs its own test.
+  const anyWanted = scan.wants(from, to);
   // The range starts at a line start (after a NUL); any later section header follows a newline.
   for (let start = isSectionHeader(patch, from, to) ? from : scan.sectionAfter(from, to); start < to;) {
     const end = scan.sectionAfter(start, to);
     const binary = scan.binaryWithin(start, end);
-    if (binary || scan.wants(start, end)) {
+    if (binary || (anyWanted && scan.wants(start, end))) {
       const section = readSection(patch, start, end, scan);
       const path = section.added.length > 0 || section.binary ? sectionPath(patch, section) : null;
       if (path !== null) {

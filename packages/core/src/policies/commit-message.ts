@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import { CommitParser } from "conventional-commits-parser";
 import { definePolicy, type Issue } from "./policy.js";
+import type { CommitInfo } from "../change/types.js";
 
 export const DEFAULT_TYPES = ["feat", "fix", "docs", "style", "refactor", "perf", "test", "build", "ci", "chore", "revert"];
 
@@ -38,7 +39,8 @@ export default definePolicy({
   check({ change, options: o }) {
     const issues: Issue[] = [];
     if (change.message) issues.push(...checkMessage(change.message.text, o).map((i) => ({ ...i, path: change.message?.source ?? "" })));
-    for (const commit of change.commits) {
+    for (let i = 0; i < change.commits.length; i++) {
+      const commit = change.commits[i] as CommitInfo;
       if (commit.parents.length > 1 && o.allowMergeMessages) continue;
       issues.push(...checkMessage(commit.message, o).map((i) => ({ ...i, commit: commit.oid })));
     }

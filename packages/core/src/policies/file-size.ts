@@ -1,6 +1,7 @@
 /** file-size: no file version larger than a limit (Git LFS pointers are small and pass). */
 import * as v from "valibot";
 import { definePolicy, type Issue } from "./policy.js";
+import type { FileChange } from "../change/types.js";
 import { formatSize, parseSize } from "../size.js";
 import { compileGlobs } from "../glob.js";
 
@@ -28,7 +29,8 @@ export default definePolicy({
     const excluded = compileGlobs(o.exclude);
     const overrides = Object.entries(o.overrides).map(([glob, limit]) => ({ match: compileGlobs([glob]), limit: parseSize(limit) ?? Infinity, glob }));
     const issues: Issue[] = [];
-    for (const file of change.files) {
+    for (let i = 0; i < change.files.length; i++) {
+      const file = change.files[i] as FileChange;
       if (file.status === "D" || file.kind === "submodule" || file.size === null || excluded(file.path)) continue;
       const override = overrides.find((entry) => entry.match(file.path));
       const limit = override?.limit ?? max;

@@ -1,6 +1,7 @@
 /** forbidden-paths: files that must never be committed (keys, env files, build output), by glob. */
 import * as v from "valibot";
 import { definePolicy, type Issue } from "./policy.js";
+import type { FileChange } from "../change/types.js";
 import { compileGlobs, firstMatch } from "../glob.js";
 
 const options = v.strictObject({
@@ -31,7 +32,8 @@ export default definePolicy({
     const forbidden = compileGlobs(o.patterns);
     const allowed = compileGlobs(o.allow);
     const issues: Issue[] = [];
-    for (const file of change.files) {
+    for (let i = 0; i < change.files.length; i++) {
+      const file = change.files[i] as FileChange;
       if (file.status === "D" || !forbidden(file.path) || allowed(file.path)) continue;
       const pattern = firstMatch(o.patterns, file.path) ?? "";
       issues.push({
