@@ -12,7 +12,8 @@ function enabledFor(namespace: string): boolean {
   });
 }
 
-let last = performance.now();
+// The first trace counts from process start: reading `performance` at import would load node:perf_hooks (~2 ms).
+let last = 0;
 
 export function createDebug(namespace: string): DebugFn {
   const enabled = enabledFor(namespace);
