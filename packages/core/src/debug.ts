@@ -1,4 +1,5 @@
 /** A tiny `DEBUG=shipgate:*` trace with timings, written to stderr. */
+import { writeSync } from "node:fs";
 
 export type DebugFn = ((message: string) => void) & { enabled: boolean };
 
@@ -20,7 +21,8 @@ export function createDebug(namespace: string): DebugFn {
   const fn = ((message: string) => {
     if (!enabled) return;
     const now = performance.now();
-    process.stderr.write(`${namespace} ${message} +${(now - last).toFixed(1)}ms\n`);
+    // Synchronously, like the CLI's own output (cli/src/io.ts): a trace must not wait in a stream at exit.
+    writeSync(2, `${namespace} ${message} +${(now - last).toFixed(1)}ms\n`);
     last = now;
   }) as DebugFn;
   fn.enabled = enabled;
