@@ -1,6 +1,6 @@
 /** The `shipgate` executable itself, run as a process: what a pipe receives when it exits right after a command. */
 import { describe, expect, it } from "vitest";
-import { shipgate, tempDir, writeTree } from "@shipgate/test-utils";
+import { gitEnv, shipgate, tempDir, writeTree } from "@shipgate/test-utils";
 
 describe("bin.js", () => {
   it("writes a JSON report larger than a pipe's buffer completely before it exits", () => {
@@ -14,5 +14,14 @@ describe("bin.js", () => {
     const report = JSON.parse(result.stdout) as { findings: { rule: string }[] };
     expect(report.findings).toHaveLength(400);
     expect(result.code).toBe(0);
+  });
+
+  it("runs migrations lint on the static analysis compiled from the code cache the build wrote", () => {
+    const dir = tempDir();
+    writeTree(dir, { "a.sql": "ALTER TABLE t DROP COLUMN c;\n" });
+    const result = shipgate(["migrations", "lint", "a.sql"], { cwd: dir, env: gitEnv({ DEBUG: "shipgate:code-cache" }) });
+    expect(result.stderr).toMatch(/migrations-static\.cjs: cache accepted/);
+    expect(result.stdout).toContain("[drop-column]");
+    expect(result.code).toBe(1);
   });
 });

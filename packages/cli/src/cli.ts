@@ -2,6 +2,8 @@
 import { describeError, ExitCode } from "@shipgate/core/errors";
 import { processIo, type Command, type Io } from "./io.js";
 
+export { flushOutput } from "./io.js";
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },

@@ -1,13 +1,14 @@
 /** `shipgate migrations lint|verify|rules`: the migration checks of the gate, one at a time. */
 import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-// Only the errors of core and the static analysis here: `lint` on files needs neither config nor git, and the rest of
-// core takes ~20 ms to load. The static analysis is bundled with this module (scripts/bundle.mjs).
+// Only the errors of core here: `lint` on files needs neither config nor git, and the rest of core takes ~20 ms to load.
 import { ExitCode, UsageError } from "@shipgate/core/errors";
-import { DEFAULT_SEVERITY, FILE_RULES, lintFiles, loadParser, STATEMENT_RULES } from "@shipgate/migrations/static";
+import type * as StaticAnalysis from "@shipgate/migrations/static";
 import type { Command, Io } from "../io.js";
 import { parse } from "../args.js";
+import { requireCached } from "../code-cache.js";
 
 const USAGE = [
   "shipgate migrations lint [files...] [--format text|json]      lint SQL files (or, without files, the migrations since the last release)",
@@ -26,6 +27,7 @@ const migrations: Command = async (argv, io) => {
 async function lint(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { format: { type: "string", default: "text" }, config: { type: "string" }, layout: { type: "string" } }, USAGE);
   if (positionals.length === 0) return rangeCheck(["--static", ...argv], io);
+  const { lintFiles, loadParser } = await staticAnalysis();
   // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
   // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
   // 600-file bench). A budget ~7x the default leaves short runs to the interpreter and baseline code, while a long
@@ -88,11 +90,21 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
 }
 
 async function rules(io: Io): Promise<number> {
+  const { DEFAULT_SEVERITY, FILE_RULES, STATEMENT_RULES } = await staticAnalysis();
   const all = [...STATEMENT_RULES, ...FILE_RULES];
   const width = Math.max(...all.map((r) => r.id.length));
   for (const rule of all)
     io.stdout.write(`  ${rule.id.padEnd(width)}  ${rule.category.padEnd(12)}  ${DEFAULT_SEVERITY[rule.category].padEnd(5)}  ${rule.summary}\n`);
   return ExitCode.Pass;
+}
+
+/**
+ * The static analysis with libpg-query's glue: the bundle's script (scripts/bundle.mjs), whose compiled code the build
+ * caches, or the package itself when running from the sources. Loaded before any V8 flag changes, which void the cache.
+ */
+async function staticAnalysis(): Promise<typeof StaticAnalysis> {
+  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url))) as typeof StaticAnalysis | null;
+  return bundled ?? (await import("@shipgate/migrations/static"));
 }
 
 export default migrations;

@@ -2,6 +2,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
+// Imported, not required when the parser loads: the CLI bundles it with the static analysis into one script whose
+// compiled code `pnpm build` caches (packages/cli/scripts/bundle.mjs). Evaluating it only defines the factory.
+import createPgQuery from "libpg-query/wasm/libpg-query.js";
+import type { PgQueryModule, WasmImports } from "libpg-query/wasm/libpg-query.js";
 
 // libpg-query's own wrapper copies the SQL into the WASM heap and scans the JSON result for its terminating NUL one
 // byte at a time in JavaScript, which took longer than the parse itself. Here TextEncoder and TextDecoder copy and
@@ -51,20 +55,6 @@ export function parseRaw(text: string): RawParse {
   }
 }
 
-/** The parts of libpg-query's Emscripten module used here. */
-interface PgQueryModule {
-  /** Views of the WASM memory; Emscripten replaces them when the memory grows, so they are read after every call. */
-  HEAPU8: Uint8Array;
-  HEAPU32: Uint32Array;
-  _malloc(size: number): number;
-  _free(pointer: number): void;
-  _wasm_parse_query_raw(query: number): number;
-  _wasm_free_parse_result(result: number): void;
-}
-
-type WasmImports = Record<string, Record<string, unknown>>;
-type ModuleFactory = (options: { instantiateWasm(imports: WasmImports, receive: (instance: object) => void): object }) => Promise<PgQueryModule>;
-
 /** The part of the WebAssembly API used here (this project's lib has no DOM, and @types/node 20 does not declare it). */
 const { WebAssembly } = globalThis as unknown as {
   WebAssembly: { compile(bytes: Uint8Array): Promise<object>; Instance: new (module: object, imports: WasmImports) => object };
@@ -83,11 +73,8 @@ function readString(pointer: number): string {
 
 async function instantiate(): Promise<void> {
   const require = createRequire(import.meta.url);
-  const compiling = compileBaselineOnly(withSmallerInitialMemory(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm"))));
-  compiling.catch(() => undefined); // awaited below; this only keeps a failing require from leaving it unhandled
-  const factory = require("libpg-query/wasm/libpg-query.js") as ModuleFactory;
-  const compiled = await compiling;
-  wasm = await factory({
+  const compiled = await compileBaselineOnly(withSmallerInitialMemory(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm"))));
+  wasm = await createPgQuery({
     instantiateWasm(imports, receive) {
       receive(new WebAssembly.Instance(compiled, imports));
       return {};
@@ -96,15 +83,21 @@ async function instantiate(): Promise<void> {
 }
 
 /**
- * Compiles with V8's baseline compiler only. By default V8 recompiles hot WASM functions with its optimising compiler
- * in the background; for the parser's huge functions that costs more than a lint run spends parsing (measured: 600
- * migrations parse in ~15 ms baseline-only, 30-45 ms with tier-up competing for the two cores of a CI runner). V8
- * reads the flag when a compile starts, so it is set around this call only and other WASM (PGlite) keeps tiering up.
+ * Compiles with V8's baseline compiler only, validating each function when it is first compiled. By default V8
+ * recompiles hot WASM functions with its optimising compiler in the background; for the parser's huge functions that
+ * costs more than a lint run spends parsing (measured: 600 migrations parse in ~15 ms baseline-only, 30-45 ms with
+ * tier-up competing for the two cores of a CI runner). --liftoff-only is set around this call only, but the tier-up
+ * flags it turns off stay off for the process (V8 keeps implied values), which is what keeps the parser's later lazy
+ * compiles baseline-only. Validating the 526 functions up front took ~4 of the compile's ~8 ms, and a lint calls
+ * ~70 of them; --wasm-lazy-validation stays on, since a lazy compile after it is turned off skips the validation it
+ * deferred. Flags the user chose for WASM are left alone.
  */
 function compileBaselineOnly(bytes: Uint8Array): Promise<object> {
-  const chosenByUser = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].some((arg) => /^--(no-)?liftoff/.test(arg));
+  const chosenByUser = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].some((arg) =>
+    /^--(no-)?(liftoff|wasm[-_]lazy[-_]validation)/.test(arg),
+  );
   if (chosenByUser) return WebAssembly.compile(bytes);
-  setFlagsFromString("--liftoff-only");
+  setFlagsFromString("--liftoff-only --wasm-lazy-validation");
   try {
     return WebAssembly.compile(bytes);
   } finally {
