@@ -22,12 +22,12 @@ export function parseCommitObject(oid: string, raw: Buffer): CommitInfo {
       const space = raw.indexOf(0x20, start);
       const keyEnd = space === -1 || space > end ? end : space;
       const key = raw.toString("latin1", start, keyEnd);
-      const value = () => raw.toString("utf8", Math.min(keyEnd + 1, end), end);
-      if (key === "tree") tree = value();
-      else if (key === "parent") parents.push(value());
-      else if (key === "author") author = parsePerson(value());
-      else if (key === "committer") committer = parsePerson(value());
-      else if (key === "encoding") encoding = value();
+      const valueStart = Math.min(keyEnd + 1, end);
+      if (key === "tree") tree = raw.toString("utf8", valueStart, end);
+      else if (key === "parent") parents.push(raw.toString("utf8", valueStart, end));
+      else if (key === "author") author = parsePerson(raw.toString("utf8", valueStart, end));
+      else if (key === "committer") committer = parsePerson(raw.toString("utf8", valueStart, end));
+      else if (key === "encoding") encoding = raw.toString("utf8", valueStart, end);
       else if (key === "gpgsig" || key === "gpgsig-sha256") signed = true;
     }
     start = end + 1;

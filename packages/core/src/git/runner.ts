@@ -179,11 +179,14 @@ export class Git {
       if (writeFd !== -1) closeSync(writeFd);
     }
     child.stdin.on("error", () => undefined); // git may exit before reading all input
-    const done = this.follow(args, child, readFd, take, whole).finally(() => {
-      closeSync(readFd);
-      rmSync(dir, { recursive: true, force: true });
-      if (debug.enabled) debug(`git ${args.join(" ")} spooled (${(performance.now() - started).toFixed(1)}ms)`);
-    });
+    const done = this.follow(args, child, readFd, take, whole)
+      .then((bytes) => {
+        if (debug.enabled) debug(`git ${args.join(" ")} spooled ${bytes} bytes (${(performance.now() - started).toFixed(1)}ms)`);
+      })
+      .finally(() => {
+        closeSync(readFd);
+        rmSync(dir, { recursive: true, force: true });
+      });
     done.catch(() => undefined); // the caller awaits it; a rejection before that is not unhandled
     return { stdin: child.stdin, done };
   }
@@ -195,7 +198,7 @@ export class Git {
     readFd: number,
     take: (data: Buffer, done: boolean) => number,
     whole: boolean,
-  ): Promise<void> {
+  ): Promise<number> {
     const err: Buffer[] = [];
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
     let exit: number | null | undefined;
@@ -207,16 +210,19 @@ export class Git {
       });
     });
     closed.catch(() => undefined);
+    let bytes: number;
     try {
-      await this.readSpool(args, readFd, take, whole, closed, () => exit);
+      bytes = await this.readSpool(args, readFd, take, whole, closed, () => exit);
     } catch (error) {
       child.kill(); // a reader that failed stops the writer too
       throw error;
     }
     await closed;
     if (exit !== 0) throw new GitError(args, exit ?? null, Buffer.concat(err).toString("utf8"));
+    return bytes;
   }
 
+  /** Feeds the spool file to `take` as `spool` describes; resolves to the number of bytes read. */
   private async readSpool(
     args: readonly string[],
     readFd: number,
@@ -224,7 +230,7 @@ export class Git {
     whole: boolean,
     closed: Promise<void>,
     exitCode: () => number | null | undefined,
-  ): Promise<void> {
+  ): Promise<number> {
     // Bytes read but not yet used. When `take` leaves most of them (one huge record still being written), it is asked
     // again only once they have doubled, so a record of any size is joined and looked at a bounded number of times.
     let unused: Buffer[] = [];
@@ -235,7 +241,7 @@ export class Git {
       await (whole ? closed : Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, SPOOL_POLL_MS))]));
       const exit = exitCode();
       const done = exit !== undefined;
-      if (done && exit !== 0) return;
+      if (done && exit !== 0) return position;
       const size = fstatSync(readFd).size;
       if (size > position) {
         const chunk = Buffer.allocUnsafe(size - position);
@@ -255,7 +261,7 @@ export class Git {
         unusedLength = rest.length;
         askAt = rest.length * 2;
       }
-      if (done) return;
+      if (done) return position;
     }
   }
 
