@@ -40,3 +40,6 @@ export { compileGlobs, firstMatch } from "./glob.js";
 export { parseSize, formatSize } from "./size.js";
 export { safeRegExp } from "./regex.js";
 export { PRESETS } from "./presets.generated.js";
+export { definePlugin, defineSection, readSection, type Plugin, type PluginCommand, type Section } from "./plugin/plugin.js";
+export { parseCommandArgs, type Command, type CommandIo, type CommandOptions } from "./plugin/command.js";
+export { KNOWN_PACKAGES, packageOfCommand, packageOfPolicy, packageOfSection, type KnownPackage } from "./plugin/known.js";
