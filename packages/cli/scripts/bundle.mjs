@@ -1,45 +1,12 @@
-// Bundles the CLI's hot path (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies), and the
-// server's pre-receive entry the same way, into code-split ESM chunks: a hook loads a few files instead of ~60
-// modules. Everything else (server, migrations, eslint, prettier, WASM packages) stays an ordinary import so it
-// resolves its own dependencies; the static analysis of migrations is the one exception, as a script (below).
+// Bundles the CLI's hot path (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies) into
+// code-split ESM chunks (see scripts/esbuild-bundle.mjs at the repository root); the static analysis of migrations is
+// the one exception, as a script (below).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { rmSync } from "node:fs";
+import { bundle } from "../../../scripts/esbuild-bundle.mjs";
 
 const here = fileURLToPath(new URL("..", import.meta.url));
-const BUNDLED = new Set(["@shipgate/core", "@shipgate/client", "valibot", "yaml", "picomatch", "conventional-commits-parser", "@simple-libs/stream-utils"]);
-
-const keepExternal = {
-  name: "keep-external",
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith("node:")) return { external: true };
-      const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
-      return BUNDLED.has(name) ? undefined : { external: true };
-    });
-  },
-};
-
-/** One esbuild run: `entry` and what it imports from BUNDLED become code-split ESM chunks in `outdir`. */
-async function bundle(entry, outdir) {
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints: [entry],
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minifySyntax: true,
-    minifyWhitespace: true,
-    legalComments: "none",
-    plugins: [keepExternal],
-    banner: { js: "import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);" },
-    logLevel: "warning",
-  });
-}
 
 /**
  * `shipgate migrations lint` spent ~10 ms of a 600-file run compiling the static analysis and libpg-query's glue, so
@@ -70,6 +37,3 @@ async function bundleStaticAnalysis(outfile) {
 
 await bundle(`${here}/dist/cli.js`, `${here}/dist/bundle`);
 await bundleStaticAnalysis(`${here}/dist/bundle/migrations-static.cjs`);
-// The server's pre-receive entry: a push waits for the hook's start-up, so it loads as few files as the CLI does.
-const server = fileURLToPath(new URL("../../server", import.meta.url));
-await bundle(`${server}/dist/bin.js`, `${server}/dist/bundle`);

@@ -1,6 +1,7 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
 import { describeError, ExitCode } from "@shipgate/core/errors";
 import { processIo, type Command, type Io } from "./io.js";
+import { pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
 
 export { flushOutput } from "./io.js";
 
@@ -12,12 +13,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },
-  server: { summary: "install, remove or run the server hooks (pre-receive) of bare repositories", load: () => import("./commands/server.js") },
 };
 
-export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+/** The usage text: this package's commands, then those of every installed plugin (deploy, server). */
+export async function usage(): Promise<string> {
+  const all = [...Object.entries(COMMANDS).map(([name, command]) => [name, command.summary] as const), ...(await pluginCommandSummaries())];
+  const width = Math.max(...all.map(([name]) => name.length));
+  const lines = all.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
     "shipgate: one policy from commit to production",
     "",
@@ -27,7 +29,8 @@ export function usage(): string {
     ...lines,
     "",
     "Environment: SHIPGATE=0 skips client hooks, SHIPGATE_SKIP=a,b skips policies, DEBUG=shipgate:* traces git calls.",
-    "Exit codes: 0 pass, 1 blocked by policy, 2 bad usage or config, 3 internal error.",
+    "Exit codes: 0 pass, 1 blocked by policy, 2 bad usage or config, 3 internal error;",
+    "a deploy: 0 live and verified, 1 refused by the gate, 4 rolled back to the last good release, 5 rollback failed (frozen).",
     "",
   ].join("\n");
 }
@@ -35,7 +38,7 @@ export function usage(): string {
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(usage());
+    io.stdout.write(await usage());
     return name === undefined ? ExitCode.Usage : ExitCode.Pass;
   }
   if (name === "--version" || name === "-v") {
@@ -44,12 +47,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stdout.write(`${pkg.version}\n`);
     return ExitCode.Pass;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`shipgate: unknown command "${name}"\n\n${usage()}`);
-    return ExitCode.Usage;
-  }
   try {
+    const command = COMMANDS[name] ?? (await pluginCommand(name));
+    if (!command) {
+      io.stderr.write(`shipgate: unknown command "${name}"\n\n${await usage()}`);
+      return ExitCode.Usage;
+    }
     const module = await command.load();
     return await module.default(rest, io);
   } catch (error) {

@@ -1,13 +1,9 @@
 /** What a command may touch of the outside world: passed in, so commands are testable and never exit on their own. */
 import { writeSync } from "node:fs";
 
-export interface Io {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+import type { Command as CoreCommand, CommandIo } from "@shipgate/core/command";
+
+export type Io = CommandIo;
 
 export function processIo(): Io {
   return {
@@ -22,8 +18,8 @@ export function processIo(): Io {
   };
 }
 
-/** Every command module exports this. It returns the exit code; errors it throws are mapped by cli.ts. */
-export type Command = (argv: string[], io: Io) => Promise<number>;
+/** Every command module exports this (the same contract as plugins' commands); errors it throws are mapped by cli.ts. */
+export type Command = CoreCommand;
 
 /** Resolves once what processIo() handed to Node's streams has been written (bin.js exits right after). */
 export async function flushOutput(): Promise<void> {

@@ -13,10 +13,10 @@ import {
   loadConfigCached,
   openRepo,
   runPolicies,
-  loadExternalPolicies,
   UsageError,
-  type Config,
-  type ExternalLoaders,
+  pluginPolicies,
+  type ConfigWithPlugins,
+  type PluginImporter,
   type Report,
   type Repo,
   type RefUpdateInput,
@@ -34,8 +34,8 @@ export interface HookContext {
   configFile?: string;
   /** Lets the entry point keep undoing applied fixes on Ctrl-C until it exits (see applyFixes). */
   armUndo?: (undo: () => void) => void;
-  /** Loaders of policies from other packages (e.g. migrations-immutable) that the entry point can resolve. */
-  externalPolicies?: ExternalLoaders;
+  /** Resolves the plugin packages a config names (migrations, deploy) from the entry point's package. */
+  importPlugin?: PluginImporter;
 }
 
 export interface HookOutcome {
@@ -48,9 +48,13 @@ export interface HookOutcome {
 interface Ready {
   repo: Repo;
   skip: string[];
-  /** Loads the config; call it after starting the hook's git reads so both proceed at once. */
-  config: () => Config;
+  /** Loads the config and its plugins; call it after starting the hook's git reads so both proceed at once. */
+  config: () => Promise<ConfigWithPlugins>;
 }
+
+/** An entry point that resolves no plugins: a config naming one is answered with the package to install. */
+const noPlugins: PluginImporter = (specifier) =>
+  Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" }));
 
 async function setup(ctx: HookContext): Promise<Ready | null> {
   const skips = readSkips(ctx.env);
@@ -58,7 +62,14 @@ async function setup(ctx: HookContext): Promise<Ready | null> {
   if (skips.all) return null;
   const repo = await openRepo(ctx.cwd, ctx.env);
   const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
-  return { repo, skip: skips.policies, config: () => loadConfigCached(file, repo.gitDir).config };
+  return { repo, skip: skips.policies, config: () => startLoading(file, repo.gitDir, ctx.importPlugin ?? noPlugins) };
+}
+
+/** Starts the config load; its failure is seen where the hook awaits it, never as an unhandled rejection before. */
+function startLoading(file: string | null, gitDir: string, importer: PluginImporter): Promise<ConfigWithPlugins> {
+  const loading = loadConfigCached(file, gitDir, importer);
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** pre-commit: checks the staged content; fixers rewrite it without touching unstaged work. */
@@ -67,10 +78,11 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   if (!ready) return { report: null, exitCode: 0 };
   const { repo, skip } = ready;
   const pending = buildStagedChange(repo);
-  const config = ready.config();
+  const loading = ready.config();
   const change = await pending;
+  const { config, plugins } = await loading;
   try {
-    const report = await runPolicies(change, config, { skip, fixing: true });
+    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins) });
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.
     if (report.fixes.length === 0 || report.exitCode !== 0) {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
@@ -113,10 +125,11 @@ export async function runCommitMsg(ctx: HookContext, messageFile: string): Promi
     throw new UsageError(messages.messageFileMissing(messageFile), { hint: messages.messageFileHint });
   }
   const pending = Promise.all([resolveCommentChar(repo, raw), currentBranch(repo)]);
-  const config = ready.config();
+  const loading = ready.config();
   const [commentChar, branch] = await pending;
+  const { config, plugins } = await loading;
   const change = buildMessageChange(repo, cleanMessage(raw, commentChar), messageFile, branch);
-  const report = await runPolicies(change, config, { skip });
+  const report = await runPolicies(change, config, { skip, extra: pluginPolicies(plugins) });
   change.objects.close();
   return { report, exitCode: report.exitCode };
 }
@@ -160,14 +173,13 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
   const { repo, skip } = ready;
-  const config = ready.config();
   const updates = parsePushLines(stdin);
   const known = [...new Set(updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)))];
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
-  const external = await loadExternalPolicies(config, ctx.externalPolicies ?? {});
-  const options = { skip, extra: external.extra };
-  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known, lines: linesRead("pre-push", external.config, options) });
-  const report = await runPolicies(change, external.config, options);
+  const { config, plugins } = await ready.config();
+  const options = { skip, extra: pluginPolicies(plugins) };
+  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known, lines: linesRead("pre-push", config, options) });
+  const report = await runPolicies(change, config, options);
   change.objects.close();
   return { report, exitCode: report.exitCode };
 }

@@ -121,7 +121,7 @@ function updatePackageJson(path: string, pkgRel: string, huskyDir: string): stri
 }
 
 function configTemplate(preset: string, pkgRel: string): string {
-  const schema = `${pkgRel === "" ? "" : `${pkgRel.split(sep).join("/")}/`}node_modules/@shipgate/core/schema.json`;
+  const schema = `${pkgRel === "" ? "" : `${pkgRel.split(sep).join("/")}/`}node_modules/shipgate/schema.json`;
   return [
     `# yaml-language-server: $schema=./${schema}`,
     "# shipgate policy: one file checked at commit, push, on the server and in CI. Keys: ./" + schema,

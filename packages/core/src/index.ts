@@ -14,9 +14,30 @@ export { unionLines, isAsciiPattern } from "./change/lines.js";
 export { buildStagedChange, buildMessageChange, buildRangeChange, currentBranch, type RefUpdateInput, type RangeOptions } from "./change/build.js";
 export { parseCommitObject, decodeMessage } from "./change/commit-object.js";
 export { readCommitDiffs, readIndexDiff, fillSizes, DIFF_FLAGS } from "./change/read-diffs.js";
-export { ConfigSchema, ServerSection, SEVERITIES, type Config, type ConfigInput, type PolicyEntry } from "./config/schema.js";
+export {
+  configSchema,
+  policyEntrySchema,
+  COMMON_ENTRIES,
+  SEVERITIES,
+  type Config,
+  type ConfigInput,
+  type PolicyEntry,
+  type SeverityLevel,
+} from "./config/schema.js";
 export { loadConfigCached } from "./config/cache.js";
-export { loadConfig, findConfigFile, parseConfigText, mergeLayers, formatIssues, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
+export {
+  loadConfig,
+  loadConfigWithPlugins,
+  validateConfig,
+  packagesNamed,
+  findConfigFile,
+  parseConfigText,
+  mergeLayers,
+  formatIssues,
+  CONFIG_FILES,
+  type LoadedConfig,
+  type ConfigWithPlugins,
+} from "./config/load.js";
 export {
   definePolicy,
   type Policy,
@@ -30,16 +51,17 @@ export {
   type OptionsSchema,
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
-export { EXTERNAL_POLICIES, loadExternalPolicies, type ExternalLoaders, type ExternalPolicy, type ExternalPolicyModule } from "./policies/external.js";
 export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
-export { runPolicies, linesRead, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
+export { runPolicies, linesRead, pluginPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";
 export { colourEnabled, createStyle, type Style } from "./report/style.js";
 export { formatLocation, printable } from "./report/location.js";
+export { formatRemoteLines } from "./report/remote.js";
 export { compileGlobs, firstMatch } from "./glob.js";
 export { parseSize, formatSize } from "./size.js";
 export { safeRegExp } from "./regex.js";
 export { PRESETS } from "./presets.generated.js";
 export { definePlugin, defineSection, readSection, type Plugin, type PluginCommand, type Section } from "./plugin/plugin.js";
 export { parseCommandArgs, type Command, type CommandIo, type CommandOptions } from "./plugin/command.js";
+export { loadPlugins, loadPlugin, type PluginImporter } from "./plugin/registry.js";
 export { KNOWN_PACKAGES, packageOfCommand, packageOfPolicy, packageOfSection, type KnownPackage } from "./plugin/known.js";

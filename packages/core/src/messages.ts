@@ -4,7 +4,10 @@ const DOCS = "https://github.com/shipgate/shipgate#readme";
 
 export const messages = {
   docs: DOCS,
-  configHint: "Fix the listed keys in your config; schema.json (packages/core/schema.json) lists every key and type.",
+  configHint: "Fix the listed keys in your config; schema.json (in the shipgate package) lists every key and type.",
+  needsPackage: (where: string, pkg: string) => `${where} is configured, but ${pkg}, which provides it, is not installed here`,
+  needsPackageHint: (pkg: string) => `Install it next to shipgate (npm install --save-dev ${pkg}), or remove the setting.`,
+  pluginBroken: (pkg: string, reason: string) => `${pkg} is installed but its plugin could not be loaded: ${reason}`,
   yamlHint: "Config files are plain YAML data: a mapping with `extends` and `policies` at the top level.",
   presetHint: "Use one of the built-in presets (recommended, strict) or a relative path such as ./ci/shipgate.yml.",
   configCycle: (chain: readonly string[]) => `config files extend each other in a cycle: ${chain.join(" -> ")}`,

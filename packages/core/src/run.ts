@@ -7,6 +7,7 @@ import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
 import { ExitCode, InternalError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
+import type { Plugin } from "./plugin/plugin.js";
 
 const debug = createDebug("shipgate:run");
 
@@ -40,10 +41,17 @@ export interface RunOptions {
   fixing?: boolean;
   /** Only these policies (e.g. `shipgate check --policy secrets`). */
   only?: readonly string[];
-  /** Policies beyond the built-in registry (packages such as migrations add theirs). */
+  /** Policies beyond the built-in registry: the loaded plugins' (see `pluginPolicies`). */
   extra?: readonly AnyPolicy[];
+  /** Severity of policies the config does not mention (e.g. the gate runs its release policies unless told otherwise). */
+  defaults?: Readonly<Record<string, "error" | "warn">>;
   /** Treat a crashing policy as a pass (fail-open) instead of an error finding. */
   failOpen?: boolean;
+}
+
+/** The policies the given plugins contribute, for `RunOptions.extra`. */
+export function pluginPolicies(plugins: readonly Plugin[]): AnyPolicy[] {
+  return plugins.flatMap((plugin) => plugin.policies ?? []);
 }
 
 export async function runPolicies(change: Change, config: Config, options: RunOptions = {}): Promise<Report> {
@@ -69,7 +77,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     let findings: Finding[];
     let skipped: string | undefined;
     try {
-      const result = await item.policy.check({ change, options: item.options, cwd, read, fixing });
+      const result = await item.policy.check({ change, options: item.options, cwd, read, fixing, config });
       skipped = result.skipped;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
       for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
@@ -78,7 +86,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
       debug(`${item.policy.id} crashed: ${error instanceof Error ? (error.stack ?? text) : text}`);
       findings = options.failOpen
         ? []
-        : [{ policy: item.policy.id, severity: "error", message: messages.policyCrashed(item.policy.id, text), fix: messages.policyCrashedFix }];
+        : [{ policy: item.policy.id, severity: "error", message: messages.policyCrashed(item.policy.id, text), fix: messages.policyCrashedFix, crashed: true }];
     }
     const durationMs = performance.now() - t0;
     if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped };
@@ -116,14 +124,15 @@ export function linesRead(stage: Stage, config: Config, options: RunOptions = {}
 }
 
 function plan(policy: AnyPolicy, stage: Stage, config: Config, options: RunOptions): Planned {
-  const entry = (config.policies as Record<string, Record<string, unknown> | undefined>)[policy.id];
+  const fallback = options.defaults?.[policy.id];
+  const entry = config.policies[policy.id] ?? (fallback === undefined ? undefined : { severity: fallback });
   const { severity = "off", stages, ...rest } = entry ?? {};
   const level: Severity = severity === "warn" ? "warn" : "error";
   const base = { policy, severity: level, options: rest };
   if (entry === undefined || severity === "off") return { ...base, skip: "off" };
   if (options.only && !options.only.includes(policy.id)) return { ...base, skip: "not selected" };
   if (options.skip?.includes(policy.id)) return { ...base, skip: "SHIPGATE_SKIP" };
-  const active = (stages as readonly string[] | undefined) ?? policy.stages;
+  const active: readonly string[] = stages ?? policy.stages;
   if (!active.includes(stage)) return { ...base, skip: `not run at ${stage}` };
   return { ...base, skip: null };
 }

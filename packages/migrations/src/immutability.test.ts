@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildRangeChange, openRepo, runPolicies, type Config } from "@shipgate/core";
+import { buildRangeChange, openRepo, runPolicies, validateConfig } from "@shipgate/core";
 import { createRepo } from "@shipgate/test-utils";
 import { immutabilityPolicy } from "./immutability.js";
+import { plugin } from "./plugin.js";
 
-const config = { policies: { "migrations-immutable": { severity: "error", dirs: [], tags: "v*" } } } as unknown as Config;
+const config = validateConfig({ policies: { "migrations-immutable": { severity: "error" } } }, [plugin]);
 
 async function check(dir: string, env: NodeJS.ProcessEnv, oldOid: string, newOid: string, stage: "pre-push" | "pre-receive") {
   const repo = await openRepo(dir, env);

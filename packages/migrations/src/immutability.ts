@@ -3,12 +3,16 @@
  * A light entry point (`@shipgate/migrations/immutability`): no SQL parser, no database, so pre-push and pre-receive can run it.
  */
 import * as v from "valibot";
-import { definePolicy, isZeroOid, type Change, type Config, type Issue, type RefUpdate } from "@shipgate/core";
+import { definePolicy, isZeroOid, readSection, type Change, type Issue, type RefUpdate } from "@shipgate/core";
 import { messages } from "./messages.js";
-import { MigrationsOptions } from "./settings.js";
+import { migrationsSection } from "./settings.js";
 import { inMigrationDirs, listTree } from "./tree.js";
 
-const options = v.strictObject({ dirs: MigrationsOptions.entries.dirs, tags: MigrationsOptions.entries.tags });
+/** Directories and tags come from the `migrations:` section; the entry may name other release tags for this policy. */
+const options = v.strictObject({
+  /** Release tags (glob) whose migrations are immutable; defaults to `migrations.tags`. */
+  tags: v.optional(v.pipe(v.string(), v.minLength(1, "expected a tag glob such as v*"))),
+});
 
 export const immutabilityPolicy = definePolicy({
   id: "migrations-immutable",
@@ -16,7 +20,9 @@ export const immutabilityPolicy = definePolicy({
   stages: ["pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
-  async check({ change, options }) {
+  async check({ change, options: own, config }) {
+    const section = readSection(config, migrationsSection);
+    const options = { dirs: section.dirs, tags: own.tags ?? section.tags };
     const touched = new Map<string, string | null>();
     for (const file of change.files) {
       for (const path of [file.path, file.oldPath]) if (path !== null && inMigrationDirs(path, options.dirs)) touched.set(path, file.commit);
@@ -27,17 +33,6 @@ export const immutabilityPolicy = definePolicy({
     return { issues: dedupe(issues) };
   },
 });
-
-/** For core's external-policy loader (pre-push, pre-receive): the policy... */
-export const policy = immutabilityPolicy;
-
-/** ...and its config entry completed with `dirs` and `tags` from the `migrations:` section. */
-export function configure(config: Config): Config {
-  const section = v.parse(MigrationsOptions, config.migrations ?? {});
-  const policies = { ...(config.policies as Record<string, unknown>) };
-  policies["migrations-immutable"] = { ...(policies["migrations-immutable"] as object | undefined), dirs: section.dirs, tags: section.tags };
-  return { ...config, policies } as Config;
-}
 
 async function checkRef(change: Change, ref: RefUpdate, touched: Map<string, string | null>, options: { dirs: string[]; tags: string }): Promise<Issue[]> {
   if (ref.deleted) return [];

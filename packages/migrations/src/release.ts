@@ -1,7 +1,6 @@
 /** Which releases a gate compares: `--from auto` is the last good deploy from the ledger, else the previous release tag. */
-import * as v from "valibot";
-import type { Config, Repo } from "@shipgate/core";
-import { MigrationsOptions, type MigrationsSettings } from "./settings.js";
+import type { Repo } from "@shipgate/core";
+import type { MigrationsSettings } from "./settings.js";
 
 export interface ResolvedRange {
   from: string;
@@ -10,17 +9,17 @@ export interface ResolvedRange {
   fromSource: string;
 }
 
-/** The `migrations:` settings with their defaults. */
-export function migrationsSettings(config: Config): MigrationsSettings {
-  return config.migrations ?? v.parse(MigrationsOptions, {});
-}
-
 /** A revision that names no commit; the CLI turns it into a usage error (errors do not cross package copies safely). */
 export interface UnknownRevision {
   unknown: string;
 }
 
-export async function resolveRange(repo: Repo, fromSpec: string, toSpec: string, settings: MigrationsSettings): Promise<ResolvedRange | UnknownRevision> {
+export async function resolveRange(
+  repo: Repo,
+  fromSpec: string,
+  toSpec: string,
+  settings: Pick<MigrationsSettings, "environment" | "tags">,
+): Promise<ResolvedRange | UnknownRevision> {
   const to = await commitOf(repo, toSpec);
   if (to === null) return { unknown: toSpec };
   if (fromSpec !== "auto") {
@@ -39,12 +38,4 @@ export async function resolveRange(repo: Repo, fromSpec: string, toSpec: string,
 async function commitOf(repo: Repo, rev: string): Promise<string | null> {
   const oid = await repo.git.probe(["rev-parse", "-q", "--verify", "--end-of-options", `${rev}^{commit}`]);
   return oid === null || oid === "" ? null : oid;
-}
-
-/** The config with the two migration policies turned on from the `migrations:` section (they are not core policies). */
-export function withMigrationPolicies(config: Config, settings: MigrationsSettings): Config {
-  const policies = { ...(config.policies as Record<string, unknown>) };
-  policies["migrations"] = { severity: "error", ...settings };
-  policies["migrations-immutable"] = { severity: "error", dirs: settings.dirs, tags: settings.tags };
-  return { ...config, policies } as Config;
 }

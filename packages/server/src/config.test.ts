@@ -2,9 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "@shipgate/test-utils";
+import { readSection } from "@shipgate/core";
 import { loadServerConfig, narrowConfig, type ServerConfig } from "./config.js";
+import { serverSection } from "./settings.js";
 
-function serverConfig(yaml: string): ServerConfig {
+function serverConfig(yaml: string): Promise<ServerConfig> {
   const file = join(tempDir(), "server.yml");
   writeFileSync(file, yaml);
   return loadServerConfig(file);
@@ -26,8 +28,8 @@ server:
   repoConfigPolicies: [file-size, branch-name]
 `;
 
-  it("lets a pushed config add allowed policies and raise warnings to errors", () => {
-    const server = serverConfig(base);
+  it("lets a pushed config add allowed policies and raise warnings to errors", async () => {
+    const server = await serverConfig(base);
     const { config, notes } = narrowConfig(server, [
       { source: ".shipgate.yml at refs/heads/main", text: "policies:\n  commit-message: error\n  file-size:\n    max: 10 KB\n" },
     ]);
@@ -36,8 +38,8 @@ server:
     expect(notes).toEqual([]);
   });
 
-  it("never turns a server policy off, lowers it, changes its options, or enables what the server does not allow", () => {
-    const server = serverConfig(base);
+  it("never turns a server policy off, lowers it, changes its options, or enables what the server does not allow", async () => {
+    const server = await serverConfig(base);
     const { config, notes } = narrowConfig(server, [
       {
         source: "pushed",
@@ -47,8 +49,8 @@ server:
     expect(severities(config)).toMatchObject({ "commit-message": "warn", "forbidden-paths": "error" });
     expect(severities(config)["protected-refs"]).toBeUndefined();
     expect((config.policies as Record<string, { patterns?: string[] }>)["forbidden-paths"]?.patterns).toEqual([".env"]);
-    expect(config.server?.failOpen).toBe(false);
-    expect(config.server?.bypassUsers).toEqual([]);
+    expect(readSection(config, serverSection).failOpen).toBe(false);
+    expect(readSection(config, serverSection).bypassUsers).toEqual([]);
     expect(notes).toEqual([
       "ignoring pushed extends:: pushed configs cannot pull in other files on the server",
       "pushed cannot turn off or loosen forbidden-paths; the server's setting stands",
@@ -57,8 +59,8 @@ server:
     ]);
   });
 
-  it("ignores pushed configs that are invalid, hostile YAML or too large, with a note", () => {
-    const server = serverConfig(base);
+  it("ignores pushed configs that are invalid, hostile YAML or too large, with a note", async () => {
+    const server = await serverConfig(base);
     const bomb = `a: &a ["x","x","x","x","x","x","x","x"]\n${Array.from({ length: 60 }, (_, i) => `b${i}: [*a, *a, *a, *a]`).join("\n")}\n`;
     const { config, notes } = narrowConfig(server, [
       { source: "one", text: "policies:\n  file-size:\n    max: huge\n" },

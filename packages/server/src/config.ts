@@ -1,15 +1,18 @@
 /** The trusted server config, and the narrowing merge of a pushed `.shipgate.yml` (it may add checks, never remove them). */
 import { isAbsolute, resolve } from "node:path";
-import * as v from "valibot";
-import { ConfigError, ConfigSchema, ServerSection, loadConfig, parseConfigText, type Config, type Repo } from "@shipgate/core";
+import { ConfigError, configSchema, loadConfigWithPlugins, parseConfigText, readSection, type Config, type Plugin, type Repo } from "@shipgate/core";
 import { messages } from "./messages.js";
+import { importPlugin, plugin as serverPlugin } from "./plugin.js";
+import { serverSection, type ServerSettings } from "./settings.js";
 
-export type ServerSettings = v.InferOutput<typeof ServerSection>;
+export type { ServerSettings } from "./settings.js";
 
 export interface ServerConfig {
   config: Config;
   server: ServerSettings;
   file: string;
+  /** This package's plugin and those the config names (migrations, deploy). */
+  plugins: Plugin[];
 }
 
 /** Where the config comes from: the path the installed hook passes, else `git config shipgate.config` on the repository. */
@@ -20,9 +23,9 @@ export async function locateServerConfig(repo: Repo, fromHook: string | null): P
   return isAbsolute(configured) ? configured : resolve(repo.commonDir, configured);
 }
 
-export function loadServerConfig(file: string): ServerConfig {
-  const { config } = loadConfig(file);
-  return { config, server: config.server ?? v.parse(ServerSection, {}), file };
+export async function loadServerConfig(file: string): Promise<ServerConfig> {
+  const { config, plugins } = await loadConfigWithPlugins(file, importPlugin, [serverPlugin]);
+  return { config, server: readSection(config, serverSection), file, plugins };
 }
 
 /** A pushed config file: where it was read from and its text. */
@@ -49,7 +52,7 @@ const RANK: Record<string, number> = { off: 0, warn: 1, error: 2 };
  */
 export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig[]): NarrowResult {
   const notes: string[] = [];
-  const policies: Record<string, Entry> = { ...(server.config.policies as Record<string, Entry | undefined> as Record<string, Entry>) };
+  const policies: Record<string, Entry> = { ...server.config.policies };
   for (const { source, text } of pushed) {
     if (text === null) {
       notes.push(messages.repoConfigIgnored(source, `larger than ${MAX_PUSHED_CONFIG} bytes`));
@@ -57,7 +60,7 @@ export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig
     }
     let layer: Record<string, unknown>;
     try {
-      layer = parseConfigText(text, source);
+      layer = parseConfigText(text, source, server.plugins);
     } catch (error) {
       notes.push(messages.repoConfigIgnored(source, error instanceof Error ? error.message : String(error)));
       continue;
@@ -78,7 +81,7 @@ export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig
       }
     }
   }
-  const result = v.safeParse(ConfigSchema, { ...server.config, policies });
+  const result = configSchema(server.plugins).safeParse({ ...server.config, policies });
   if (!result.success) {
     // A pushed entry made the result invalid; it was validated alone, so this is a bug: keep the server's config.
     notes.push(messages.repoConfigIgnored("pushed config", "the merged config did not validate"));

@@ -26,9 +26,10 @@ export {
 } from "./input.js";
 export { loadServerConfig, locateServerConfig, narrowConfig, readPushedConfigs, type ServerConfig, type PushedConfig, type NarrowResult } from "./config.js";
 export { writeAudit, auditPath, type AuditEntry, type Verdict } from "./audit.js";
-export { formatFindings } from "./report.js";
 export { preReceiveScript, postReceiveScript, shQuote, MARKER } from "./templates.js";
 export { CHAINED_SUFFIX } from "./chain.js";
 export { messages } from "./messages.js";
+export { ServerSection, serverSection, type ServerSettings } from "./settings.js";
+export { plugin } from "./plugin.js";
 /** Re-exported so callers that bundle their own copy of core describe this package's errors correctly. */
 export { describeError } from "@shipgate/core";

@@ -2,7 +2,8 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, InternalError, UsageError, loadConfig, openRepo, type Repo } from "@shipgate/core";
+import { ConfigError, InternalError, UsageError, openRepo, type Repo } from "@shipgate/core";
+import { loadServerConfig } from "./config.js";
 import { CHAINED_SUFFIX } from "./chain.js";
 import type { Flavor } from "./input.js";
 import { messages } from "./messages.js";
@@ -40,7 +41,7 @@ export async function installHooks(target: string, options: InstallOptions): Pro
   const actions: string[] = [];
   if (options.flavor === "github") {
     if (!isAbsolute(options.config)) throw new UsageError(messages.githubConfigAbsolute, { hint: messages.guide });
-    if (existsSync(options.config)) loadConfig(options.config);
+    if (existsSync(options.config)) await loadServerConfig(options.config);
     const dir = resolve(options.cwd, target);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, GITHUB_SCRIPT);
@@ -48,7 +49,7 @@ export async function installHooks(target: string, options: InstallOptions): Pro
     return { target: file, actions };
   }
   const repo = await openTarget(target, options);
-  const paths = hookPaths(options);
+  const paths = await hookPaths(options);
   if (options.flavor === "gitlab") {
     const file = join(repo.commonDir, "custom_hooks", "pre-receive.d", GITLAB_HOOK);
     mkdirSync(dirname(file), { recursive: true });
@@ -118,11 +119,11 @@ function scrubbed(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("GIT_") || key.startsWith("GIT_CONFIG")));
 }
 
-function hookPaths(options: InstallOptions): HookPaths {
+async function hookPaths(options: InstallOptions): Promise<HookPaths> {
   if (options.config === "") throw new UsageError(messages.configRequired, { hint: messages.configRequiredHint });
   const config = resolve(options.cwd, options.config);
   try {
-    loadConfig(config);
+    await loadServerConfig(config);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`cannot load ${config}: ${(error as Error).message}`, { hint: messages.configRequiredHint });

@@ -1,27 +1,32 @@
-/** The pre-receive checker: every ref update of a push checked in one pass inside git's quarantine, then one verdict. */
+/**
+ * The pre-receive checker: every ref update of a push checked in one pass inside git's quarantine, then one verdict.
+ * A short list of named steps: read input → config → check → decide → record → chain.
+ */
 import {
   buildRangeChange,
   createDebug,
   describeError,
   ExitCode,
+  formatRemoteLines,
   InternalError,
   isZeroOid,
   linesRead,
-  loadExternalPolicies,
-  messages as coreMessages,
   ObjectReader,
   openRepo,
+  pluginPolicies,
   refKind,
   runPolicies,
-  type ExternalLoaders,
+  type Config,
+  type Finding,
+  type RefUpdateInput,
   type Report,
+  type Repo,
 } from "@shipgate/core";
 import { auditPath, writeAudit, type AuditEntry, type Verdict } from "./audit.js";
 import { runChained } from "./chain.js";
 import { loadServerConfig, locateServerConfig, narrowConfig, readPushedConfigs, type ServerConfig } from "./config.js";
 import { HookInputError, IDENTITY_VARS, parsePushOptions, parseRefUpdates, pusherIdentity, readPushOptions, type Flavor } from "./input.js";
 import { messages } from "./messages.js";
-import { errorCount, formatFindings } from "./report.js";
 
 export interface PreReceiveOptions {
   /** Where git runs the hook (the repository); GIT_DIR in `env` wins as git sets it. */
@@ -47,151 +52,211 @@ export interface PreReceiveResult {
 const PREFIX = "shipgate: ";
 const debug = createDebug("shipgate:server");
 
-/** Policies from optional packages, loaded only when the server config turns them on. */
-const EXTERNAL_LOADERS: ExternalLoaders = {
-  "migrations-immutable": () => import("@shipgate/migrations/immutability"),
-};
+/** What the steps share: the push as read, and what each step learned so far. */
+interface Push {
+  options: PreReceiveOptions;
+  started: number;
+  say: (line: string) => void;
+  entry: AuditEntry;
+  repo: Repo | null;
+  updates: RefUpdateInput[];
+  server: ServerConfig | null;
+  auditFile: string | null;
+}
 
 export async function preReceive(options: PreReceiveOptions): Promise<PreReceiveResult> {
-  const started = performance.now();
-  const say = (line: string) => options.log(`${PREFIX}${line}`);
-  const pushOptions = readPushOptions(options.env);
-  const entry: AuditEntry = {
-    time: new Date().toISOString(),
-    repo: options.cwd,
-    user: null,
-    verdict: "error-refused",
-    refs: [],
-    refCount: 0,
-    commits: 0,
-    findings: [],
-    findingCount: 0,
-    pushOptions,
-    durationMs: 0,
-  };
-  let server: ServerConfig | null = null;
-  let auditFile: string | null = null;
-  let objects: ObjectReader | null = null;
+  const push = newPush(options);
   try {
-    const repo = await openRepo(options.cwd, options.env);
-    entry.repo = repo.commonDir;
-    const updates = parseRefUpdates(options.input, repo.objectFormat);
-    entry.refs = updates.map((u) => ({ ref: u.name, old: u.oldOid, new: u.newOid }));
-    entry.refCount = updates.length;
-    server = loadServerConfig(await locateServerConfig(repo, options.configPath));
-    auditFile = auditPath(server.server.auditLog, repo.commonDir);
-    entry.user = pusherIdentity(options.env, server.server.identityFrom ?? IDENTITY_VARS[options.flavor]);
-    const { bypass, unknown } = parsePushOptions(pushOptions);
-    for (const option of unknown) say(messages.unknownOption(option));
+    await readInput(push);
+    const server = await readConfig(push);
+    const report = await withTimeout(check(push, server), server.server.timeout, messages.timedOut(server.server.timeout));
+    const decided = decide(push, server, report);
+    const recorded = record(push, decided);
+    if (recorded.verdict === "refused") return recorded;
+    return await chain(push, recorded);
+  } catch (error) {
+    return failed(push, error);
+  }
+}
 
-    const timeout = server.server.timeout;
-    const check = async (): Promise<Report> => {
-      const reader = new ObjectReader(repo.git);
-      objects = reader;
-      let config = server!.config;
-      if (server!.server.allowRepoConfig) {
-        const tips = updates.filter((u) => refKind(u.name) === "branch" && !isZeroOid(u.newOid)).map((u) => ({ name: u.name, oid: u.newOid }));
-        const pushed = await readPushedConfigs(async (spec) => {
-          const object = await reader.read(spec);
-          return object?.type === "blob" ? object.content : null;
-        }, tips);
-        const narrowed = narrowConfig(server!, pushed);
-        for (const note of narrowed.notes) say(note);
-        config = narrowed.config;
-      }
-      const external = await loadExternalPolicies(config, EXTERNAL_LOADERS);
-      // The config is final before the Change is built, so it carries exactly the added lines the policies read.
-      const lines = linesRead("pre-receive", external.config, { extra: external.extra });
-      const change = await buildRangeChange(repo, updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader });
-      return runPolicies(change, external.config, { extra: external.extra });
-    };
-    const report = await withTimeout(check(), timeout, messages.timedOut(timeout));
+function newPush(options: PreReceiveOptions): Push {
+  return {
+    options,
+    started: performance.now(),
+    say: (line) => options.log(`${PREFIX}${line}`),
+    entry: {
+      time: new Date().toISOString(),
+      repo: options.cwd,
+      user: null,
+      verdict: "error-refused",
+      refs: [],
+      refCount: 0,
+      commits: 0,
+      findings: [],
+      findingCount: 0,
+      pushOptions: readPushOptions(options.env),
+      durationMs: 0,
+    },
+    repo: null,
+    updates: [],
+    server: null,
+    auditFile: null,
+  };
+}
+
+/** Step 1: the repository and the ref updates on stdin (anything git would never send is refused). */
+async function readInput(push: Push): Promise<void> {
+  const repo = await openRepo(push.options.cwd, push.options.env);
+  push.repo = repo;
+  push.entry.repo = repo.commonDir;
+  push.updates = parseRefUpdates(push.options.input, repo.objectFormat);
+  push.entry.refs = push.updates.map((u) => ({ ref: u.name, old: u.oldOid, new: u.newOid }));
+  push.entry.refCount = push.updates.length;
+}
+
+/** Step 2: the trusted server config (never pushed content), the audit log's place and who pushes. */
+async function readConfig(push: Push): Promise<ServerConfig> {
+  const repo = push.repo!;
+  const server = await loadServerConfig(await locateServerConfig(repo, push.options.configPath));
+  push.server = server;
+  push.auditFile = auditPath(server.server.auditLog, repo.commonDir);
+  push.entry.user = pusherIdentity(push.options.env, server.server.identityFrom ?? IDENTITY_VARS[push.options.flavor]);
+  return server;
+}
+
+/** Step 3: the policies over the commits new to the repository, with a pushed config's narrowing when allowed. */
+async function check(push: Push, server: ServerConfig): Promise<Report> {
+  const repo = push.repo!;
+  const { unknown } = parsePushOptions(push.entry.pushOptions);
+  for (const option of unknown) push.say(messages.unknownOption(option));
+  const reader = new ObjectReader(repo.git);
+  try {
+    const config = server.server.allowRepoConfig ? await narrowed(push, server, reader) : server.config;
+    const extra = pluginPolicies(server.plugins);
+    // The config is final before the Change is built, so it carries exactly the added lines the policies read.
+    const lines = linesRead("pre-receive", config, { extra });
+    const pushOptions = push.entry.pushOptions;
+    const change = await buildRangeChange(repo, push.updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader });
+    const report = await runPolicies(change, config, { extra });
     if (debug.enabled) {
       const cpu = process.cpuUsage();
-      debug(`checked in ${(performance.now() - started).toFixed(0)}ms, node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)}ms since start`);
+      debug(`checked in ${(performance.now() - push.started).toFixed(0)}ms, node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)}ms since start`);
     }
-    const crashedOpen = new Set(server.server.failOpenPolicies);
-    const findings = report.findings.map((f) =>
-      f.fix === coreMessages.policyCrashedFix && crashedOpen.has(f.policy) ? { ...f, severity: "warn" as const } : f,
-    );
-    const finalReport: Report = { ...report, findings };
-    entry.commits = report.checked.commits;
-    entry.findings = findings.map((f) => ({
-      policy: f.policy,
-      severity: f.severity,
-      message: f.message,
-      ...(f.ref !== undefined ? { ref: f.ref } : {}),
-      ...(f.commit !== undefined ? { commit: f.commit } : {}),
-      ...(f.path !== undefined ? { path: f.path } : {}),
-      ...(f.line !== undefined ? { line: f.line } : {}),
-    }));
-    entry.findingCount = findings.length;
-    const errors = errorCount(finalReport);
-    for (const line of formatFindings(findings)) options.log(line);
-
-    let verdict: Verdict = errors > 0 ? "refused" : "accepted";
-    if (bypass !== null) {
-      const allowed = entry.user !== null && server.server.bypassUsers.includes(entry.user);
-      const granted = allowed && bypass.reason !== "" && errors > 0;
-      entry.bypass = { reason: bypass.reason.slice(0, 1000), granted };
-      if (!allowed) say(messages.bypassDenied(entry.user));
-      else if (bypass.reason === "") say(messages.bypassNoReason);
-      else if (errors === 0) say(messages.bypassUnused);
-      if (granted) verdict = "bypassed";
-    }
-    entry.verdict = verdict;
-    entry.durationMs = Math.round(performance.now() - started);
-    if (verdict === "bypassed") {
-      try {
-        writeAudit(auditFile, entry);
-      } catch (error) {
-        // A bypass that leaves no record is not a bypass.
-        say(messages.bypassNotAudited((error as Error).message));
-        return { verdict: "refused", exitCode: ExitCode.Blocked, report: finalReport };
-      }
-      say(messages.bypassed(entry.user ?? "", bypass?.reason ?? ""));
-    } else audit(auditFile, entry, say);
-
-    if (verdict === "refused") {
-      say(messages.refused(errors, report.checked.commits));
-      say(messages.refusedFooter);
-      return { verdict, exitCode: ExitCode.Blocked, report: finalReport };
-    }
-    const warnings = findings.length - errors;
-    say(messages.passed(report.checked.commits, report.checked.refs, performance.now() - started) + (warnings > 0 ? `, ${messages.warnings(warnings)}` : ""));
-    return chain(options, verdict, finalReport, say);
-  } catch (error) {
-    const { message, hint } = describeError(error);
-    entry.error = message;
-    entry.durationMs = Math.round(performance.now() - started);
-    say(messages.internalError(message));
-    if (hint !== undefined) say(hint);
-    // Input git would never send and a missing or broken config always refuse; only shipgate's own failures may fail open.
-    const open = server !== null && server.server.failOpen && !(error instanceof HookInputError);
-    entry.verdict = open ? "error-accepted" : "error-refused";
-    if (auditFile !== null) audit(auditFile, entry, say);
-    say(open ? messages.failOpen : messages.failClosed);
-    if (open) return chain(options, "error-accepted", null, say);
-    return { verdict: "error-refused", exitCode: describeError(error).exitCode === ExitCode.Usage ? ExitCode.Usage : ExitCode.Internal, report: null };
+    return report;
   } finally {
-    (objects as ObjectReader | null)?.close();
+    reader.close();
   }
 }
 
-function audit(file: string, entry: AuditEntry, say: (line: string) => void): void {
-  try {
-    writeAudit(file, entry);
-  } catch (error) {
-    say(messages.auditFailed((error as Error).message));
-  }
+async function narrowed(push: Push, server: ServerConfig, reader: ObjectReader): Promise<Config> {
+  const tips = push.updates.filter((u) => refKind(u.name) === "branch" && !isZeroOid(u.newOid)).map((u) => ({ name: u.name, oid: u.newOid }));
+  const pushed = await readPushedConfigs(async (spec) => {
+    const object = await reader.read(spec);
+    return object?.type === "blob" ? object.content : null;
+  }, tips);
+  const result = narrowConfig(server, pushed);
+  for (const note of result.notes) push.say(note);
+  return result.config;
 }
 
-async function chain(options: PreReceiveOptions, verdict: Verdict, report: Report | null, say: (line: string) => void): Promise<PreReceiveResult> {
-  if (options.chained === null) return { verdict, exitCode: ExitCode.Pass, report };
+interface Decided {
+  verdict: Verdict;
+  report: Report;
+  errors: number;
+}
+
+/** Step 4: the verdict, from the findings (crashes of fail-open policies as warnings) and a bypass, if granted. */
+function decide(push: Push, server: ServerConfig, report: Report): Decided {
+  const crashedOpen = new Set(server.server.failOpenPolicies);
+  const findings = report.findings.map((f): Finding => (f.crashed === true && crashedOpen.has(f.policy) ? { ...f, severity: "warn" } : f));
+  const final: Report = { ...report, findings };
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  for (const line of formatRemoteLines(findings)) push.options.log(line);
+  push.entry.commits = report.checked.commits;
+  push.entry.findings = findings.map((f) => ({
+    policy: f.policy,
+    severity: f.severity,
+    message: f.message,
+    ...(f.ref !== undefined ? { ref: f.ref } : {}),
+    ...(f.commit !== undefined ? { commit: f.commit } : {}),
+    ...(f.path !== undefined ? { path: f.path } : {}),
+    ...(f.line !== undefined ? { line: f.line } : {}),
+  }));
+  push.entry.findingCount = findings.length;
+  let verdict: Verdict = errors > 0 ? "refused" : "accepted";
+  const { bypass } = parsePushOptions(push.entry.pushOptions);
+  if (bypass !== null) {
+    const user = push.entry.user;
+    const allowed = user !== null && server.server.bypassUsers.includes(user);
+    const granted = allowed && bypass.reason !== "" && errors > 0;
+    push.entry.bypass = { reason: bypass.reason.slice(0, 1000), granted };
+    if (!allowed) push.say(messages.bypassDenied(user));
+    else if (bypass.reason === "") push.say(messages.bypassNoReason);
+    else if (errors === 0) push.say(messages.bypassUnused);
+    if (granted) verdict = "bypassed";
+  }
+  return { verdict, report: final, errors };
+}
+
+/** Step 5: the audit entry (a bypass that cannot be recorded is refused), then the pusher's summary. */
+function record(push: Push, decided: Decided): PreReceiveResult {
+  const { verdict, report, errors } = decided;
+  push.entry.verdict = verdict;
+  push.entry.durationMs = Math.round(performance.now() - push.started);
+  if (verdict === "bypassed") {
+    try {
+      writeAudit(push.auditFile!, push.entry);
+    } catch (error) {
+      // A bypass that leaves no record is not a bypass.
+      push.say(messages.bypassNotAudited((error as Error).message));
+      return { verdict: "refused", exitCode: ExitCode.Blocked, report };
+    }
+    push.say(messages.bypassed(push.entry.user ?? "", push.entry.bypass?.reason ?? ""));
+  } else audit(push);
+  if (verdict === "refused") {
+    push.say(messages.refused(errors, report.checked.commits));
+    push.say(messages.refusedFooter);
+    return { verdict, exitCode: ExitCode.Blocked, report };
+  }
+  const warnings = report.findings.length - errors;
+  push.say(
+    messages.passed(report.checked.commits, report.checked.refs, performance.now() - push.started) + (warnings > 0 ? `, ${messages.warnings(warnings)}` : ""),
+  );
+  return { verdict, exitCode: ExitCode.Pass, report };
+}
+
+/** Step 6: the hook this one replaced, with the same input; its refusal refuses the push. */
+async function chain(push: Push, result: PreReceiveResult): Promise<PreReceiveResult> {
+  const { options } = push;
+  if (options.chained === null) return result;
   const code = await runChained(options.chained, options.input, options.env, options.cwd, options.log);
-  if (code === 0) return { verdict, exitCode: ExitCode.Pass, report };
-  say(messages.chainedFailed(options.chained, code));
-  return { verdict: "refused", exitCode: ExitCode.Blocked, report };
+  if (code === 0) return result;
+  push.say(messages.chainedFailed(options.chained, code));
+  return { ...result, verdict: "refused", exitCode: ExitCode.Blocked };
+}
+
+/** Any step failed: fail closed (or open, when configured and the failure is shipgate's own), with an audit entry. */
+async function failed(push: Push, error: unknown): Promise<PreReceiveResult> {
+  const { message, hint, exitCode } = describeError(error);
+  push.entry.error = message;
+  push.entry.durationMs = Math.round(performance.now() - push.started);
+  push.say(messages.internalError(message));
+  if (hint !== undefined) push.say(hint);
+  // Input git would never send and a missing or broken config always refuse; only shipgate's own failures may fail open.
+  const open = push.server !== null && push.server.server.failOpen && !(error instanceof HookInputError);
+  push.entry.verdict = open ? "error-accepted" : "error-refused";
+  if (push.auditFile !== null) audit(push);
+  push.say(open ? messages.failOpen : messages.failClosed);
+  if (open) return chain(push, { verdict: "error-accepted", exitCode: ExitCode.Pass, report: null });
+  return { verdict: "error-refused", exitCode: exitCode === ExitCode.Usage ? ExitCode.Usage : ExitCode.Internal, report: null };
+}
+
+function audit(push: Push): void {
+  try {
+    writeAudit(push.auditFile!, push.entry);
+  } catch (error) {
+    push.say(messages.auditFailed((error as Error).message));
+  }
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {

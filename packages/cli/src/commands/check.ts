@@ -6,17 +6,17 @@ import {
   findConfigFile,
   formatReport,
   linesRead,
-  loadConfig,
+  loadConfigWithPlugins,
   openRepo,
+  pluginPolicies,
   runPolicies,
-  loadExternalPolicies,
   UsageError,
   type Change,
   type LineSelection,
 } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
-import { EXTERNAL_LOADERS } from "../external.js";
+import { importPlugin } from "../plugins.js";
 
 const USAGE = "shipgate check [--staged | --range A..B | --all] [--format text|json|sarif|junit|github] [--config FILE] [--policy ID]...";
 
@@ -38,16 +38,16 @@ const check: Command = async (argv, io) => {
   if (modes > 1) throw new UsageError("choose one of --staged, --range and --all", { hint: `Usage: ${USAGE}` });
   const repo = await openRepo(io.cwd, io.env);
   const file = values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
-  const external = await loadExternalPolicies(loadConfig(file).config, EXTERNAL_LOADERS);
-  const options = { extra: external.extra, ...(values.policy ? { only: values.policy } : {}) };
-  const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", external.config, options);
+  const { config, plugins } = await loadConfigWithPlugins(file, importPlugin);
+  const options = { extra: pluginPolicies(plugins), ...(values.policy ? { only: values.policy } : {}) };
+  const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", config, options);
   let change: Change;
   if (values.range !== undefined) change = await rangeChange(repo, values.range, lines);
   else if (values.all) {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
     change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines });
   } else change = await buildStagedChange(repo, { lines });
-  const report = await runPolicies(change, external.config, options);
+  const report = await runPolicies(change, config, options);
   change.objects.close();
   io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
   return report.exitCode;

@@ -66,27 +66,24 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
     },
     USAGE,
   );
-  const { buildRangeChange, colourEnabled, findConfigFile, formatReport, isZeroOid, loadConfig, openRepo, runPolicies } = await import("@shipgate/core");
-  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages } = await import("@shipgate/migrations");
+  const { colourEnabled, findConfigFile, formatReport, loadConfigWithPlugins, openRepo } = await import("@shipgate/core");
+  const { runGate } = await import("@shipgate/migrations");
+  const { importPlugin } = await import("../plugins.js");
   const repo = await openRepo(io.cwd, io.env);
-  const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
-  const url = values.database ?? io.env["SHIPGATE_DATABASE_URL"];
-  const base = migrationsSettings(config);
-  const settings = { ...base, dynamic: values.static ? false : true, ...(url === undefined ? {} : { database: { url } }) };
-  const range = await resolveRange(repo, values.from, values.to, settings);
-  if ("unknown" in range) throw new UsageError(messages.unknownRevision(range.unknown), { hint: messages.unknownRevisionHint });
-  io.stderr.write(`shipgate migrations: ${range.to.slice(0, 12)} against ${range.fromSource}\n`);
-  const change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], {
-    stage: "ci",
-    known: isZeroOid(range.from) ? [] : [range.from],
+  const { config, plugins } = await loadConfigWithPlugins(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null), importPlugin);
+  const { report } = await runGate({
+    repo,
+    config,
+    plugins,
+    from: values.from,
+    to: values.to,
+    database: values.database ?? io.env["SHIPGATE_DATABASE_URL"],
+    dynamic: values.static !== true,
+    only: ["migrations"],
+    log: (line) => io.stderr.write(`shipgate migrations: ${line}\n`),
   });
-  try {
-    const report = await runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy], only: ["migrations"] });
-    io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env) }));
-    return report.exitCode;
-  } finally {
-    change.objects.close();
-  }
+  io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env) }));
+  return report.exitCode;
 }
 
 async function rules(io: Io): Promise<number> {

@@ -1,7 +1,8 @@
-/** `shipgate policies`: every policy (built-in, then from other packages), where it runs, and what the current config sets. */
-import { EXTERNAL_POLICIES, findConfigFile, loadConfig, openRepo, POLICIES } from "@shipgate/core";
+/** `shipgate policies`: every policy of core and of every installed package, where it runs, and what the config sets. */
+import { findConfigFile, KNOWN_PACKAGES, loadConfigWithPlugins, loadPlugins, openRepo, POLICIES, type AnyPolicy } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
+import { importPlugin } from "../plugins.js";
 
 const USAGE = "shipgate policies [--config FILE]";
 
@@ -12,18 +13,26 @@ const policies: Command = async (argv, io) => {
     const repo = await openRepo(io.cwd, io.env).catch(() => null);
     file = repo?.topLevel ? findConfigFile(repo.topLevel) : null;
   }
-  const { config } = loadConfig(file);
-  const entries = config.policies as Record<string, { severity?: string } | undefined>;
-  const width = Math.max(...[...POLICIES, ...EXTERNAL_POLICIES].map((p) => p.id.length));
+  const installed = await loadPlugins(
+    KNOWN_PACKAGES.map((known) => known.package),
+    importPlugin,
+  );
+  const { config } = await loadConfigWithPlugins(file, importPlugin, installed);
+  const rows: { policy: AnyPolicy; from: string | null }[] = [
+    ...POLICIES.map((policy) => ({ policy, from: null })),
+    ...installed.flatMap((plugin) => (plugin.policies ?? []).map((policy) => ({ policy, from: plugin.package }))),
+  ];
+  const missing = KNOWN_PACKAGES.filter((known) => !installed.some((plugin) => plugin.package === known.package));
+  const width = Math.max(...rows.map((row) => row.policy.id.length), ...missing.flatMap((known) => known.policies.map((id) => id.length)));
   io.stdout.write(`config: ${file ?? "recommended preset (no .shipgate.yml found)"}\n`);
-  for (const policy of POLICIES) {
-    const severity = entries[policy.id]?.severity ?? "off";
-    io.stdout.write(`  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [${policy.stages.join(", ")}]\n`);
+  for (const { policy, from } of rows) {
+    const severity = config.policies[policy.id]?.severity ?? "off";
+    io.stdout.write(
+      `  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [${policy.stages.join(", ")}]${from === null ? "" : ` (from ${from})`}\n`,
+    );
   }
-  for (const policy of EXTERNAL_POLICIES) {
-    const severity = entries[policy.id]?.severity ?? "off";
-    io.stdout.write(`  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [from ${policy.package}]\n`);
-  }
+  for (const known of missing)
+    for (const id of known.policies) io.stdout.write(`  ${id.padEnd(width)}  ${"-".padEnd(5)}  not installed: npm install --save-dev ${known.package}\n`);
   return 0;
 };
 

@@ -3,7 +3,7 @@ import { colourEnabled, formatReport, UsageError } from "@shipgate/core";
 import { runCommitMsg, runPreCommit, runPrePush, messages, type HookContext, type HookOutcome } from "@shipgate/client";
 import type { Command, Io } from "../io.js";
 import { parse } from "../args.js";
-import { EXTERNAL_LOADERS } from "../external.js";
+import { importPlugin } from "../plugins.js";
 
 const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <remote> <url> [--config FILE] [--format text|json]";
 
@@ -23,7 +23,7 @@ const run: Command = async (argv, io) => {
       process.once("SIGINT", late);
       process.once("SIGTERM", late);
     },
-    externalPolicies: EXTERNAL_LOADERS,
+    importPlugin,
     ...(values.config ? { configFile: values.config } : {}),
   };
   let outcome: HookOutcome;

@@ -4,29 +4,44 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig, type LoadedConfig } from "./load.js";
+import { loadConfigWithPlugins, type ConfigWithPlugins, type LoadedConfig } from "./load.js";
 import { PRESETS } from "../presets.generated.js";
+import { loadPlugins, type PluginImporter } from "../plugin/registry.js";
+import type { Plugin } from "../plugin/plugin.js";
 
 interface CacheEntry {
   key: string;
   loaded: LoadedConfig;
 }
 
-/** Loads `file` (null: the recommended preset) through a cache kept in `cacheDir` (the repository's git dir). */
-export function loadConfigCached(file: string | null, cacheDir: string): LoadedConfig {
+/**
+ * Loads `file` (null: the recommended preset) and the plugins it names through a cache kept in `cacheDir` (the
+ * repository's git dir). The key holds the plugin packages loaded, so a plugin installed or removed misses it.
+ */
+export async function loadConfigCached(
+  file: string | null,
+  cacheDir: string,
+  importer: PluginImporter,
+  always: readonly Plugin[] = [],
+): Promise<ConfigWithPlugins> {
   const cachePath = join(cacheDir, "shipgate", "config-cache.json");
   const root = file === null ? "preset:recommended" : resolve(file);
   try {
     const entry = JSON.parse(readFileSync(cachePath, "utf8")) as CacheEntry;
-    if (entry.loaded.files[0] === root && entry.key === keyFor(entry.loaded.files)) return entry.loaded;
+    if (entry.loaded.files[0] === root && entry.key === keyFor(entry.loaded.files, entry.loaded.packages)) {
+      const wanted = entry.loaded.packages.filter((name) => !always.some((plugin) => plugin.package === name));
+      const plugins = [...always, ...(await loadPlugins(wanted, importer))];
+      if (plugins.length - always.length === wanted.length) return { ...entry.loaded, plugins };
+    }
   } catch {
     // no cache yet, or unreadable: load normally
   }
-  const loaded = loadConfig(file);
+  const loaded = await loadConfigWithPlugins(file, importer, always);
   try {
     mkdirSync(join(cacheDir, "shipgate"), { recursive: true });
     const temp = `${cachePath}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ key: keyFor(loaded.files), loaded } satisfies CacheEntry));
+    const { plugins: _plugins, ...data } = loaded;
+    writeFileSync(temp, JSON.stringify({ key: keyFor(loaded.files, loaded.packages), loaded: data } satisfies CacheEntry));
     renameSync(temp, cachePath);
   } catch {
     // a read-only git dir only costs speed
@@ -34,14 +49,14 @@ export function loadConfigCached(file: string | null, cacheDir: string): LoadedC
   return loaded;
 }
 
-/** Every file's size and mtime, plus the embedded presets, so an edit anywhere in the chain misses the cache. */
-function keyFor(files: readonly string[]): string {
+/** Every file's size and mtime, the embedded presets and the plugin packages, so a change anywhere misses the cache. */
+function keyFor(files: readonly string[], packages: readonly string[]): string {
   const parts = files.map((f) => {
     if (f.startsWith("preset:")) return `${f}:${(PRESETS[f.slice(7)] ?? "").length}:${hash(PRESETS[f.slice(7)] ?? "")}`;
     const st = statSync(f);
     return `${f}:${st.size}:${st.mtimeMs}:${st.ino}`;
   });
-  return parts.join("|");
+  return [...parts, ...packages.map((name) => `plugin:${name}`)].join("|");
 }
 
 function hash(text: string): number {

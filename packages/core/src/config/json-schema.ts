@@ -1,20 +1,20 @@
 /**
- * Builds schema.json from ConfigSchema for editors: valibot's own conversion, the `secrets: off` shorthand the
- * loader accepts, and descriptions taken from the doc comments in the schema sources, so they never drift apart.
- * Used by scripts/generate-schema.mjs and the drift test; not exported from the package (its imports are dev-only).
+ * Builds schema.json from the config schema of core and every plugin for editors: valibot's own conversion, the
+ * `secrets: off` shorthand the loader accepts, and descriptions taken from the doc comments in the schema sources, so
+ * they never drift apart. Used by the shipgate package's schema script and drift test (its imports are dev-only).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import ts from "typescript";
-import { ConfigSchema, SEVERITIES } from "./schema.js";
+import { configSchema, SEVERITIES } from "./schema.js";
 import { STAGES } from "../change/types.js";
 import { POLICIES } from "../policies/index.js";
-import { EXTERNAL_POLICIES } from "../policies/external.js";
+import type { Plugin } from "../plugin/plugin.js";
 
-export const SCHEMA_ID = "https://unpkg.com/@shipgate/core/schema.json";
-export const REGENERATE_COMMAND = "pnpm --filter @shipgate/core schema";
+export const SCHEMA_ID = "https://unpkg.com/shipgate/schema.json";
+export const REGENERATE_COMMAND = "pnpm --filter shipgate schema";
 
 /** The part of a JSON Schema this module edits. */
 interface Node {
@@ -24,40 +24,56 @@ interface Node {
   [key: string]: unknown;
 }
 
+/** Where doc comments for a part of the schema are: the object under the top-level const `root` of `file`, at `prefix`. */
+export interface DocSource {
+  file: string;
+  root: string;
+  /** Dotted path of that object in the config (`policies.secrets`, `migrations`). */
+  prefix: string;
+}
+
 /** The package root, from src/config or dist/config alike. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export function buildConfigJsonSchema(): Record<string, unknown> {
+/** Core's own doc sources: each built-in policy's options. */
+const CORE_DOCS: DocSource[] = POLICIES.map((policy) => ({
+  file: join(PACKAGE_ROOT, "src/policies", `${policy.id}.ts`),
+  root: "options",
+  prefix: `policies.${policy.id}`,
+}));
+
+/** schema.json for core and every plugin given, with descriptions from the doc comments of `docs` (and core's own). */
+export function buildConfigJsonSchema(plugins: readonly Plugin[], docs: readonly DocSource[] = []): Record<string, unknown> {
   // `check` actions (valid regex, parsable size) have no JSON Schema form; the loader still enforces them.
-  const converted = toJsonSchema(ConfigSchema, { typeMode: "input", errorMode: "ignore", ignoreActions: ["check"] }) as unknown as Node;
-  const docs = readDocs(join(PACKAGE_ROOT, "src/config/schema.ts"), "ConfigSchema", "");
+  const converted = toJsonSchema(configSchema(plugins).schema, { typeMode: "input", errorMode: "ignore", ignoreActions: ["check"] }) as unknown as Node;
   const policies = converted.properties?.["policies"]?.properties ?? {};
-  const external = new Set(EXTERNAL_POLICIES.map((policy) => policy.id));
-  for (const policy of [...POLICIES, ...EXTERNAL_POLICIES.map((p) => ({ ...p, summary: `${p.summary}; needs ${p.package}` }))]) {
+  const owners = new Map(plugins.flatMap((plugin) => (plugin.policies ?? []).map((policy) => [policy.id, plugin.package] as const)));
+  for (const policy of [...POLICIES, ...plugins.flatMap((plugin) => plugin.policies ?? [])]) {
     const entry = policies[policy.id];
     if (entry === undefined) continue;
-    entry.description = policy.summary;
-    if (!external.has(policy.id))
-      for (const [path, text] of readDocs(join(PACKAGE_ROOT, "src/policies", `${policy.id}.ts`), "options", "")) describe(entry, path, text);
+    const owner = owners.get(policy.id);
+    const summary = owner === undefined ? policy.summary : `${policy.summary} (from ${owner})`;
+    entry.description = summary;
     for (const [key, text] of COMMON_DOCS) describe(entry, key, text);
     policies[policy.id] = {
-      description: `${policy.summary}. A severity alone (e.g. \`${policy.id}: off\`) is shorthand for { severity: ... }.`,
+      description: `${summary}. A severity alone (e.g. \`${policy.id}: off\`) is shorthand for { severity: ... }.`,
       anyOf: [{ type: "string", enum: [...SEVERITIES] }, { type: "null" }, entry],
     };
   }
-  for (const [path, text] of [...docs, ...TOP_LEVEL_DOCS]) describe(converted, path, text);
+  for (const source of [...CORE_DOCS, ...docs]) for (const [path, text] of readDocs(source.file, source.root, source.prefix)) describe(converted, path, text);
+  for (const [path, text] of TOP_LEVEL_DOCS) describe(converted, path, text);
   const { $schema, ...rest } = converted as Record<string, unknown>;
   return {
     $schema,
     $id: SCHEMA_ID,
     title: "shipgate configuration (.shipgate.yml)",
-    description: `One policy for every gate: client hooks, the server's pre-receive hook, the CI gate and deploys. Generated from the config schema by \`${REGENERATE_COMMAND}\`; do not edit.`,
+    description: `One policy for every gate: client hooks, the server's pre-receive hook, the CI gate and deploys. Generated from the config schemas of shipgate's packages by \`${REGENERATE_COMMAND}\`; do not edit.`,
     ...rest,
   };
 }
 
-export function renderConfigJsonSchema(): string {
-  return JSON.stringify(buildConfigJsonSchema(), null, 2) + "\n";
+export function renderConfigJsonSchema(plugins: readonly Plugin[], docs: readonly DocSource[] = []): string {
+  return JSON.stringify(buildConfigJsonSchema(plugins, docs), null, 2) + "\n";
 }
 
 const COMMON_DOCS = new Map([
@@ -68,8 +84,11 @@ const COMMON_DOCS = new Map([
 /** For keys whose source has no doc comment. */
 const TOP_LEVEL_DOCS = new Map([
   ["$schema", "Path or URL of this JSON Schema, for editor completion and validation."],
+  ["extends", "Presets (`recommended`, `strict`) or paths of YAML files this config builds on."],
   ["policies", "Policies by id; a policy that is not listed is off, unless a preset in `extends` turns it on."],
-  ["server", "Settings for the server-side pre-receive check; read only from the server's own config file."],
+  ["server", "Settings for the server-side pre-receive check; read only from the server's own config file (from @shipgate/server)."],
+  ["migrations", "The release gate's migration settings (from @shipgate/migrations)."],
+  ["deploy", "Environments, deployers and verifiers of `shipgate deploy` (from @shipgate/deploy); on a server, read only from its own config."],
 ]);
 
 /** Sets a description at a dotted path, looking through the shorthand's `anyOf` to the object form. */
@@ -84,7 +103,7 @@ function describe(root: Node, path: string, text: string): void {
 
 /**
  * Doc comments of the object keys under a top-level const, by dotted key path. Identifiers naming other
- * top-level consts of the same file (e.g. `server: v.optional(ServerSection)`) are followed.
+ * top-level consts of the same file (e.g. `verify: v.optional(Verify)`) are followed.
  */
 function readDocs(file: string, root: string, prefix: string): Map<string, string> {
   const docs = new Map<string, string>();

@@ -1,12 +1,18 @@
-/** Loads `.shipgate.yml`: YAML as data only, `extends:` presets resolved, every file validated with precise paths. */
+/**
+ * Loads `.shipgate.yml`: YAML as data only, `extends:` presets resolved, every file validated with precise paths
+ * against core's schema and the schemas of the plugins that own the sections and policies it names.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import * as v from "valibot";
+import type * as v from "valibot";
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
-import { ConfigSchema, type Config, type ConfigInput } from "./schema.js";
+import { configSchema, type Config, type ConfigInput } from "./schema.js";
 import { messages } from "../messages.js";
 import { PRESETS } from "../presets.generated.js";
+import { loadPlugins, type PluginImporter } from "../plugin/registry.js";
+import { KNOWN_PACKAGES } from "../plugin/known.js";
+import type { Plugin } from "../plugin/plugin.js";
 
 export const CONFIG_FILES = [".shipgate.yml", ".shipgate.yaml"];
 
@@ -14,6 +20,13 @@ export interface LoadedConfig {
   config: Config;
   /** Files read, the config first then its presets (for reports and cache keys). */
   files: string[];
+  /** The plugin packages whose sections or policies the config names. */
+  packages: string[];
+}
+
+export interface ConfigWithPlugins extends LoadedConfig {
+  /** The loaded plugins of `packages`. */
+  plugins: Plugin[];
 }
 
 export function findConfigFile(dir: string): string | null {
@@ -24,21 +37,47 @@ export function findConfigFile(dir: string): string | null {
   return null;
 }
 
-/** Loads a config file, or the `recommended` preset when `file` is null. */
-export function loadConfig(file: string | null): LoadedConfig {
-  const files: string[] = [];
-  const merged = file === null ? resolvePreset("recommended", [], files) : readLayer(file, [], files);
-  const result = v.safeParse(ConfigSchema, merged);
-  if (!result.success) throw invalid(file ?? "recommended preset", result.issues);
-  return { config: result.output, files };
+/** Loads a config file, or the `recommended` preset when `file` is null, validated with the plugins given. */
+export function loadConfig(file: string | null, plugins: readonly Plugin[] = []): LoadedConfig {
+  const layers = readLayers(file);
+  return validateLayers(layers, plugins, file);
 }
 
-/** Parses YAML text as a config layer (validated, extends not resolved); used for pushed content on the server. */
-export function parseConfigText(text: string, source: string): ConfigInput {
+/** Loads a config and the plugins it needs, through the caller's importer (which resolves from the caller's package). */
+export async function loadConfigWithPlugins(file: string | null, importer: PluginImporter, always: readonly Plugin[] = []): Promise<ConfigWithPlugins> {
+  const layers = readLayers(file);
+  const wanted = packagesNamed(layers.merged).filter((name) => !always.some((plugin) => plugin.package === name));
+  const plugins = [...always, ...(await loadPlugins(wanted, importer))];
+  return { ...validateLayers(layers, plugins, file), plugins };
+}
+
+/** The plugin packages whose sections or policies (not turned off) a config layer names. */
+export function packagesNamed(data: ConfigInput): string[] {
+  const named = new Set<string>();
+  for (const known of KNOWN_PACKAGES) {
+    if (known.sections.some((key) => data[key] !== undefined)) named.add(known.package);
+    const policies = data["policies"];
+    if (isPlainObject(policies) && known.policies.some((id) => isTurnedOn(policies[id]))) named.add(known.package);
+  }
+  return [...named];
+}
+
+/**
+ * Parses YAML text as one config layer (validated, extends not resolved); used for pushed content on the server.
+ * Sections and policies of packages that are not loaded here are kept as written: the server ignores them.
+ */
+export function parseConfigText(text: string, source: string, plugins: readonly Plugin[] = []): ConfigInput {
   const data = parseYaml(text, source);
-  const result = v.safeParse(ConfigSchema, data);
+  const result = configSchema(plugins, { tolerate: true }).safeParse(data);
   if (!result.success) throw invalid(source, result.issues);
   return data;
+}
+
+/** Validates config data (one layer, extends not resolved) for core and the given plugins; throws a ConfigError. */
+export function validateConfig(data: unknown, plugins: readonly Plugin[] = [], source = "config"): Config {
+  const result = configSchema(plugins).safeParse(data);
+  if (!result.success) throw invalid(source, result.issues);
+  return result.output;
 }
 
 /** Merges layers left to right: objects deeply, everything else replaced. */
@@ -48,7 +87,47 @@ export function mergeLayers(...layers: unknown[]): Record<string, unknown> {
   return out;
 }
 
-function readLayer(file: string, chain: string[], files: string[]): Record<string, unknown> {
+interface Layers {
+  /** Each file's own data, in the order read, for errors that name the file. */
+  each: { source: string; data: Record<string, unknown> }[];
+  merged: Record<string, unknown>;
+  files: string[];
+}
+
+function readLayers(file: string | null): Layers {
+  const layers: Layers = { each: [], merged: {}, files: [] };
+  layers.merged = file === null ? resolvePreset("recommended", [], layers) : readLayer(file, [], layers);
+  return layers;
+}
+
+function validateLayers(layers: Layers, plugins: readonly Plugin[], file: string | null): LoadedConfig {
+  const packages = packagesNamed(layers.merged);
+  const missing = packages.filter((name) => !plugins.some((plugin) => plugin.package === name));
+  if (missing.length > 0) throw missingPackage(layers.merged, missing[0] ?? "");
+  const schema = configSchema(plugins);
+  for (const layer of layers.each) {
+    const checked = schema.safeParse(layer.data);
+    if (!checked.success) throw invalid(layer.source, checked.issues);
+  }
+  const result = schema.safeParse(layers.merged);
+  if (!result.success) throw invalid(file ?? "recommended preset", result.issues);
+  return { config: result.output, files: layers.files, packages };
+}
+
+/** A policy entry that is present and not `off` (entries are objects after normalizeShorthands). */
+function isTurnedOn(entry: unknown): boolean {
+  return entry !== undefined && !(isPlainObject(entry) && entry["severity"] === "off");
+}
+
+function missingPackage(data: ConfigInput, pkg: string): ConfigError {
+  const known = KNOWN_PACKAGES.find((entry) => entry.package === pkg);
+  const section = known?.sections.find((key) => data[key] !== undefined);
+  const policies = isPlainObject(data["policies"]) ? data["policies"] : {};
+  const where = section !== undefined ? `${section}:` : `policies.${known?.policies.find((id) => isTurnedOn(policies[id])) ?? "?"}`;
+  return new ConfigError(messages.needsPackage(where, pkg), { hint: messages.needsPackageHint(pkg) });
+}
+
+function readLayer(file: string, chain: string[], layers: Layers): Record<string, unknown> {
   const path = resolve(file);
   if (chain.includes(path))
     throw new ConfigError(messages.configCycle([...chain, path]), { hint: "Remove one of the `extends:` entries that form the cycle." });
@@ -58,41 +137,43 @@ function readLayer(file: string, chain: string[], files: string[]): Record<strin
   } catch (error) {
     throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, { hint: "Check that the file exists and is readable." });
   }
-  files.push(path);
+  layers.files.push(path);
   const data = parseYaml(text, path);
-  const checked = v.safeParse(ConfigSchema, data);
-  if (!checked.success) throw invalid(path, checked.issues);
-  return withParents(data, path, [...chain, path], files);
+  layers.each.push({ source: path, data });
+  return withParents(data, path, [...chain, path], layers);
 }
 
 /** Resolves a layer's `extends:` entries and merges the layer over them. */
-function withParents(data: Record<string, unknown>, from: string, chain: string[], files: string[]): Record<string, unknown> {
-  const parents = data["extends"] === undefined ? [] : Array.isArray(data["extends"]) ? (data["extends"] as string[]) : [data["extends"] as string];
-  const base = parents.map((name) => resolveExtends(name, from, chain, files));
+function withParents(data: Record<string, unknown>, from: string, chain: string[], layers: Layers): Record<string, unknown> {
+  const declared = data["extends"];
+  const parents = declared === undefined ? [] : Array.isArray(declared) ? declared : [declared];
+  const base = parents.map((name) => {
+    if (typeof name !== "string") throw new ConfigError(`${from}: extends: expected a preset name or a list of them`, { hint: messages.presetHint });
+    return resolveExtends(name, from, chain, layers);
+  });
   const own = { ...data };
   delete own["extends"];
   return mergeLayers(...base, own);
 }
 
-function resolveExtends(name: string, from: string, chain: string[], files: string[]): Record<string, unknown> {
+function resolveExtends(name: string, from: string, chain: string[], layers: Layers): Record<string, unknown> {
   if (name.startsWith(".") || isAbsolute(name)) {
     if (from.startsWith("preset:")) throw new ConfigError(`${from} cannot extend a file path`, { hint: messages.presetHint });
-    return readLayer(isAbsolute(name) ? name : resolve(dirname(from), name), chain, files);
+    return readLayer(isAbsolute(name) ? name : resolve(dirname(from), name), chain, layers);
   }
-  return resolvePreset(name, chain, files);
+  return resolvePreset(name, chain, layers);
 }
 
 /** Built-in presets are embedded in the code (generated from presets/*.yml), so no file layout can lose them. */
-function resolvePreset(name: string, chain: string[], files: string[]): Record<string, unknown> {
+function resolvePreset(name: string, chain: string[], layers: Layers): Record<string, unknown> {
   const text = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (text === undefined) throw new ConfigError(messages.unknownPreset(name, Object.keys(PRESETS)), { hint: messages.presetHint });
   const id = `preset:${name}`;
   if (chain.includes(id)) throw new ConfigError(messages.configCycle([...chain, id]), { hint: "Remove one of the `extends:` entries that form the cycle." });
-  files.push(id);
+  layers.files.push(id);
   const data = parseYaml(text, id);
-  const checked = v.safeParse(ConfigSchema, data);
-  if (!checked.success) throw invalid(id, checked.issues);
-  return withParents(data, id, [...chain, id], files);
+  layers.each.push({ source: id, data });
+  return withParents(data, id, [...chain, id], layers);
 }
 
 function parseYaml(text: string, source: string): Record<string, unknown> {

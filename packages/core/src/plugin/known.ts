@@ -13,7 +13,7 @@ export interface KnownPackage {
 
 export const KNOWN_PACKAGES: readonly KnownPackage[] = [
   { package: "@shipgate/server", sections: ["server"], policies: [], commands: ["server"] },
-  { package: "@shipgate/migrations", sections: ["migrations"], policies: ["migrations", "migrations-immutable"], commands: ["gate", "migrations"] },
+  { package: "@shipgate/migrations", sections: ["migrations"], policies: ["migrations", "migrations-immutable"], commands: [] },
   {
     package: "@shipgate/deploy",
     sections: ["deploy"],

@@ -1,6 +1,7 @@
 /** The contract every policy implements: a named check, its options schema, a pure function of the Change. */
 import type * as v from "valibot";
 import type { Change, FileChange, LineSelection, Stage } from "../change/types.js";
+import type { Config } from "../config/schema.js";
 
 export type Severity = "error" | "warn";
 
@@ -22,6 +23,8 @@ export interface Issue {
 export interface Finding extends Issue {
   policy: string;
   severity: Severity;
+  /** The policy itself failed (threw) instead of judging the change; a server may treat such findings as configured. */
+  crashed?: true;
 }
 
 /** A fixed version of a staged file, produced by a fixer policy at pre-commit. */
@@ -39,6 +42,8 @@ export interface PolicyContext<O> {
   read: (file: FileChange) => Promise<Buffer>;
   /** Whether fixers may rewrite content (pre-commit with fixing on). */
   fixing: boolean;
+  /** The whole validated config, for policies that read their package's section (`readSection`). */
+  config: Config;
 }
 
 export interface PolicyResult {

@@ -1,16 +1,15 @@
 import { describe, expect, it } from "vitest";
-import * as v from "valibot";
 import { createRepo } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
 import { buildRangeChange, type RefUpdateInput } from "../change/build.js";
-import { ConfigSchema } from "../config/schema.js";
+import { validateConfig } from "../config/load.js";
 import { runPolicies } from "../run.js";
 import { refMatcher } from "./protected-refs.js";
 
 async function check(dir: string, env: NodeJS.ProcessEnv, updates: RefUpdateInput[], options: Record<string, unknown> = {}) {
   const repo = await openRepo(dir, env);
   const change = await buildRangeChange(repo, updates, { stage: "pre-receive", known: ["--all"] });
-  const config = v.parse(ConfigSchema, { policies: { "protected-refs": { severity: "error", ...options } } });
+  const config = validateConfig({ policies: { "protected-refs": { severity: "error", ...options } } });
   const report = await runPolicies(change, config);
   change.objects.close();
   return report.findings.map((f) => `${f.ref ?? ""}: ${f.message}`);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import * as v from "valibot";
 import { createRepo, type FileTree } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
 import { buildRangeChange, buildStagedChange } from "../change/build.js";
-import { ConfigSchema } from "../config/schema.js";
+import { validateConfig } from "../config/load.js";
 import { runPolicies } from "../run.js";
 import type { Finding } from "./policy.js";
 import { KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, allowComment, shannonEntropy } from "./secrets.js";
@@ -36,7 +35,7 @@ async function scanStaged(files: FileTree, options: Record<string, unknown> = {}
   repo.write(files);
   repo.git("add", "-A");
   const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
-  const config = v.parse(ConfigSchema, { policies: { secrets: { severity, ...options } } });
+  const config = validateConfig({ policies: { secrets: { severity, ...options } } });
   const report = await runPolicies(change, config, { only: ["secrets"] });
   return report.findings;
 }
@@ -104,7 +103,7 @@ describe("secrets", () => {
     repo.write({ "a.env": `ID=${key}\nNAME=other\n` });
     repo.git("add", "-A");
     const change = await buildStagedChange(await openRepo(repo.dir, repo.env));
-    const report = await runPolicies(change, v.parse(ConfigSchema, { policies: { secrets: {} } }), { only: ["secrets"] });
+    const report = await runPolicies(change, validateConfig({ policies: { secrets: {} } }), { only: ["secrets"] });
     expect(change.files[0]?.addedLines).toEqual([{ line: 2, text: "NAME=other" }]);
     expect(report.findings).toEqual([]);
   });
@@ -118,7 +117,7 @@ describe("secrets", () => {
       stage: "pre-push",
       known: [base],
     });
-    const report = await runPolicies(change, v.parse(ConfigSchema, { policies: { secrets: {} } }), { only: ["secrets"] });
+    const report = await runPolicies(change, validateConfig({ policies: { secrets: {} } }), { only: ["secrets"] });
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ path: "deploy.sh", line: 1, commit: leak });
     expect(report.findings[0]?.fix).toMatch(/^Rotate the credential now .*git filter-repo/);

@@ -2,11 +2,10 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import * as v from "valibot";
 import { createRepo, tempDir, type TestRepo } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
 import { buildRangeChange, type RefUpdateInput } from "../change/build.js";
-import { ConfigSchema } from "../config/schema.js";
+import { validateConfig } from "../config/load.js";
 import { runPolicies } from "../run.js";
 
 /** A repo whose commits can be SSH-signed with a trusted key (`trusted`) or an unknown one (`stranger`). */
@@ -27,7 +26,7 @@ function sshSigningRepo(): { repo: TestRepo; allowedSigners: string; sign: (key:
 
 async function check(repo: TestRepo, updates: RefUpdateInput[], options: Record<string, unknown>) {
   const change = await buildRangeChange(await openRepo(repo.dir, repo.env), updates, { stage: "pre-receive", known: ["--all"] });
-  const config = v.parse(ConfigSchema, { policies: { "signed-commits": { severity: "error", ...options } } });
+  const config = validateConfig({ policies: { "signed-commits": { severity: "error", ...options } } });
   const report = await runPolicies(change, config);
   change.objects.close();
   return report.findings.map((f) => ({ commit: f.commit, ref: f.ref, status: /\((\w)\);/.exec(f.message)?.[1] }));

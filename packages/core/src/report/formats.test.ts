@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import * as v from "valibot";
 import { createRepo } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
 import { buildRangeChange } from "../change/build.js";
-import { ConfigSchema } from "../config/schema.js";
+import { validateConfig } from "../config/load.js";
 import { runPolicies, type Report } from "../run.js";
 import { FORMATS, formatReport } from "./index.js";
 import { pathToUri } from "./sarif.js";
@@ -40,7 +39,7 @@ async function hostileReport(): Promise<Report> {
     stage: "ci",
     known: [base],
   });
-  const config = v.parse(ConfigSchema, { policies: { secrets: {}, "commit-message": {}, "forbidden-paths": { severity: "warn" }, author: {} } });
+  const config = validateConfig({ policies: { secrets: {}, "commit-message": {}, "forbidden-paths": { severity: "warn" }, author: {} } });
   return runPolicies(change, config);
 }
 

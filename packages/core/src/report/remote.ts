@@ -1,8 +1,9 @@
 /** The lines a pusher sees (git prefixes each with `remote:`): every finding with its place, policy and fix. */
-import { formatLocation, printable, type Finding, type Report } from "@shipgate/core";
+import type { Finding } from "../policies/policy.js";
+import { formatLocation, printable } from "./location.js";
 
 /** One block per finding: `error [policy] path:line commit abc ref: message`, then the fix. */
-export function formatFindings(findings: readonly Finding[]): string[] {
+export function formatRemoteLines(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const finding of findings) {
     const where = formatLocation(finding);
@@ -12,8 +13,4 @@ export function formatFindings(findings: readonly Finding[]): string[] {
     if (finding.fix !== undefined) lines.push(`      fix: ${printable(finding.fix)}`);
   }
   return lines;
-}
-
-export function errorCount(report: Report): number {
-  return report.findings.filter((finding) => finding.severity === "error").length;
 }

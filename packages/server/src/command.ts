@@ -1,7 +1,5 @@
-/** `shipgate server install|uninstall|pre-receive`: thin wrappers over @shipgate/server. */
-import { UsageError } from "@shipgate/core";
-import type { Command } from "../io.js";
-import { parse } from "../args.js";
+/** `shipgate server install|uninstall|pre-receive`: thin wrappers over this package's library calls. */
+import { parseCommandArgs as parse, UsageError, type Command } from "@shipgate/core";
 
 const USAGE = [
   "shipgate server install <repo.git>... --config <server.yml> [--flavor bare|gitolite|gitlab|github] [--entry FILE] [--node FILE]",
@@ -11,8 +9,7 @@ const USAGE = [
 
 const server: Command = async (argv, io) => {
   const [sub, ...rest] = argv;
-  // @shipgate/server carries its own copy of core (the CLI bundles one), so its errors are described by its own mapper.
-  const lib = await import("@shipgate/server");
+  const lib = await import("./index.js");
   const { values, positionals } = parse(
     rest,
     {

@@ -1,0 +1,21 @@
+/** Commands that plugin packages contribute (`shipgate deploy`, `shipgate server`), found through core's known list. */
+import { KNOWN_PACKAGES, loadPlugin, loadPlugins, packageOfCommand, type PluginCommand } from "@shipgate/core";
+import { importPlugin } from "./plugins.js";
+
+/** The command `name` of the package that provides it, or null when no installed package does. */
+export async function pluginCommand(name: string): Promise<PluginCommand | null> {
+  const known = packageOfCommand(name);
+  if (known === undefined) return null;
+  const plugin = await loadPlugin(known.package, importPlugin);
+  const command = plugin?.commands?.[name];
+  return command ?? null;
+}
+
+/** `[name, summary]` of every command of every installed plugin, for the usage text. */
+export async function pluginCommandSummaries(): Promise<(readonly [string, string])[]> {
+  const plugins = await loadPlugins(
+    KNOWN_PACKAGES.map((known) => known.package),
+    importPlugin,
+  );
+  return plugins.flatMap((plugin) => Object.entries(plugin.commands ?? {}).map(([name, command]) => [name, command.summary] as const));
+}
