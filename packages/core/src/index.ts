@@ -65,3 +65,20 @@ export { definePlugin, defineSection, readSection, type Plugin, type PluginComma
 export { parseCommandArgs, type Command, type CommandIo, type CommandOptions } from "./plugin/command.js";
 export { loadPlugins, loadPlugin, type PluginImporter } from "./plugin/registry.js";
 export { KNOWN_PACKAGES, packageOfCommand, packageOfPolicy, packageOfSection, type KnownPackage } from "./plugin/known.js";
+export {
+  Ledger,
+  ledgerRefs,
+  isEnvName,
+  assertEnvName,
+  isRefNameSafe,
+  assertTagName,
+  encodeRefPart,
+  decodeRefPart,
+  asRelease,
+  LEDGER_ROOT,
+  NOTES_REF,
+  type LedgerRelease,
+  type LedgerEntry,
+  type LedgerRefs,
+  type RefChange,
+} from "./ledger.js";
