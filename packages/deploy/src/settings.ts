@@ -1,6 +1,7 @@
 /** The `deploy:` section of `.shipgate.yml` (on a server: of the trusted server config), owned by this package. */
 import * as v from "valibot";
-import { defineSection } from "@shipgate/core";
+import type { Section } from "@shipgate/core";
+import { isEnvName } from "@shipgate/core/ledger";
 
 const seconds = (fallback: number, min = 0) => v.optional(v.pipe(v.number(), v.minValue(min, `expected at least ${min} seconds`)), fallback);
 /** A command the user wrote: a string runs through `sh -c`, a list is an argument vector run as is. */
@@ -10,7 +11,10 @@ const HttpUrl = v.pipe(
   v.url("expected a URL such as http://127.0.0.1:8080/health"),
   v.regex(/^https?:\/\//i, "expected an http:// or https:// URL"),
 );
-const EnvName = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a lower-case name of letters, digits, '.', '_' or '-'"));
+const EnvName = v.pipe(
+  v.string(),
+  v.check(isEnvName, "expected a lower-case name of letters, digits, '.', '_' or '-' (no '..', not ending in '.' or '.lock')"),
+);
 
 export const ReleaseDirDeployer = v.strictObject({
   type: v.literal("release-dir"),
@@ -92,7 +96,8 @@ export const DeploySection = v.strictObject({
   outputLimit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 65536),
 });
 
-export const deploySection = defineSection("deploy", DeploySection);
+/** Built without core's runtime (a type-only import), so the post-receive trigger loads only what it uses. */
+export const deploySection: Section<typeof DeploySection> = { key: "deploy", schema: DeploySection };
 
 export type DeploySettings = v.InferOutput<typeof DeploySection>;
 export type EnvironmentSettings = v.InferOutput<typeof Environment>;
