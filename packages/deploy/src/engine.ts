@@ -152,6 +152,7 @@ async function resumable(options: EngineOptions, env: string): Promise<Run | nul
   appendAudit(auditLog(options), { event: "resumed", env, deploy: record.id, state: record.state, next: next.state, worker });
   options.log?.(messages.resuming(record, next.state));
   if (next.reason !== undefined) record.reason = next.reason;
+  if (next.state === "failed") record.failure = next.reason ?? "";
   const changes = next.state === "frozen" ? await freezeChanges(options.ledger, record, next.reason ?? "") : [];
   await run.enter(next.state, changes, { ok: false, reason: messages.interrupted(record.state) });
   return run;

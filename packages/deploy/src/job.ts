@@ -111,6 +111,8 @@ export interface DeployRecord {
   exitCode?: number;
   /** One sentence: why the job ended the way it did. */
   reason?: string;
+  /** Why the release failed (its deploy or verification), when it did. */
+  failure?: string;
   steps: StepRecord[];
   /** Workers that stopped (killed, crashed) while this job was in `state`, and who carried on. */
   interruptions: { state: State; at: string; resumedBy: Worker }[];

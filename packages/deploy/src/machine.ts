@@ -43,6 +43,7 @@ type Handler = (ctx: MachineContext, run: Run) => Promise<Transition>;
 
 /** Drives `run` from its current state to a verdict, then finishes it (notify, note, audit, run ref removed). */
 export async function drive(ctx: MachineContext, run: Run): Promise<DeployRecord> {
+  await ctx.onState?.(run.state, run.record); // the state it starts from was persisted too
   while (!isVerdict(run.state)) {
     const handler = HANDLERS[run.state];
     const next = await handler(ctx, run);
@@ -50,6 +51,7 @@ export async function drive(ctx: MachineContext, run: Run): Promise<DeployRecord
     // worker resumes from the state persisted last.
     if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error(messages.stopped);
     if (next.reason !== undefined) run.record.reason = next.reason;
+    if (next.state === "failed") run.record.failure = next.reason ?? "";
     await run.enter(next.state, next.changes ?? [], next.result ?? {});
     appendAudit(ctx.auditLog, { event: "state", env: run.record.env, deploy: run.record.id, state: next.state, tag: run.record.release.tag });
     ctx.log(messages.entered(run.record, next.state));

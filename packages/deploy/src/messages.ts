@@ -39,7 +39,7 @@ export const messages = {
   restored: (record: DeployRecord, target: Release) =>
     record.kind === "rollback"
       ? `rolled back to ${target.tag}, which passed verification`
-      : `${record.release.tag} failed (${record.reason ?? "see the steps"}); ${target.tag} is back and passed verification`,
+      : `${record.failure ?? `${record.release.tag} failed`}; ${target.tag} is back and passed verification`,
   stepThrew: (error: string) => `the step failed with an error: ${error}`,
   stopped: "the worker was told to stop",
   interrupted: (state: State) => `interrupted: the worker stopped during ${state}`,
@@ -61,7 +61,7 @@ export const messages = {
       case "restored":
         return record.kind === "rollback"
           ? `shipgate: ${env} rolled back to ${release.tag}`
-          : `shipgate: ${release.tag} failed in ${env}; ${record.restoreTarget?.tag ?? "the last good release"} restored in ${ms(timings.timeToRestoreMs)} (${record.reason ?? ""})`;
+          : `shipgate: ${release.tag} failed in ${env}; ${record.restoreTarget?.tag ?? "the last good release"} restored in ${ms(timings.timeToRestoreMs)} (${record.failure ?? ""})`;
       case "frozen":
         return `shipgate: ${env} is FROZEN: ${record.reason ?? ""}. Nothing deploys there until: shipgate unfreeze --env ${env} --reason "..."`;
       case "refused":
