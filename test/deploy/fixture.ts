@@ -41,6 +41,7 @@ export function createDeployFixture(config: string = deployConfig()): DeployFixt
   const root = tempDir("shipgate-deploy-root-");
   const configFile = join(tempDir("shipgate-etc-"), "server.yml");
   writeFileSync(configFile, config);
+  remote.git("config", "shipgate.config", configFile); // as shipgate server install records it
   const gitDir = remote.dir;
   const target = () => openTarget({ cwd: gitDir, env: gitEnv(), config: configFile, gitDir });
   const steps = async () => fileSteps(root);

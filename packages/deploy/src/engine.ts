@@ -64,17 +64,17 @@ export async function runQueued(options: EngineOptions, env: string): Promise<De
 
 /** Runs `job` now, in this process: for `shipgate deploy` and `shipgate rollback`. Throws EnvironmentBusy when locked. */
 export async function runNow(options: EngineOptions, job: Job): Promise<DeployRecord> {
-  const steps = await options.steps();
   const lock = await lockFor(options, job.env, `${job.kind} ${job.release.tag}`);
   if (lock === null) throw new EnvironmentBusy(job.env, await readLock(options.ledger, job.env));
   let lost = false;
   try {
+    // A run a stopped worker left goes first (it may freeze the environment); refusals need no deployer.
     const leftover = await resumable(options, job.env);
-    if (leftover !== null) await withLease(options, steps, lock, leftover, () => (lost = true));
+    if (leftover !== null) await withLease(options, await options.steps(), lock, leftover, () => (lost = true));
     const entries = await options.ledger.read(`${ledgerRefs(job.env).base}/`);
     const refusal = skipReason(entries, job);
-    if (refusal !== null)
-      throw new DeployRefused(refusal, job.kind === "rollback" || job.allowBad !== undefined ? messages.unfreezeHint(job.env) : refusalHint(entries, job));
+    if (refusal !== null) throw new DeployRefused(refusal, refusalHint(entries, job));
+    const steps = await options.steps();
     const run = await Run.create(options.ledger, newRecord(job, entries, "locked"));
     if (run === null) throw new LostOwnership(job.env);
     appendAudit(auditLog(options), { event: "started", env: job.env, deploy: job.id, tag: job.release.tag, trigger: job.trigger, who: job.who });

@@ -71,6 +71,12 @@ export const messages = {
     }
   },
 
+  // status --follow
+  following: (kind: string, tag: string, env: string, id: string) => `shipgate: following the ${kind} of ${tag} to ${env} (${id})\n`,
+  followEnded: (record: DeployRecord) =>
+    `shipgate: ${record.release.tag} in ${record.env}: ${record.verdict ?? record.state} (exit ${record.exitCode ?? "?"})${record.reason === undefined ? "" : ` — ${record.reason}`}\n`,
+  followGone: (tag: string, env: string) => `shipgate: ${tag} left the queue of ${env} without a record: a newer push replaced it\n`,
+
   // commands and their input
   busy: (env: string, holder: LockData | null) =>
     holder === null

@@ -7,6 +7,7 @@ import type { DeployRecord, State } from "./job.js";
 import { asLockData, staleness, type LockData } from "./lock.js";
 import { asJob } from "./queue.js";
 import { findRecord, readRecords } from "./record.js";
+import { messages } from "./messages.js";
 import type { Release } from "./types.js";
 
 export interface EnvironmentStatus {
@@ -89,8 +90,8 @@ export async function readHistory(target: Target, env: string): Promise<DeployRe
 }
 
 /**
- * `status --follow`: prints the live log of the running deploy, then of the next queued one, until the environment is
- * idle; returns the exit code of the last deploy it saw finish (0 when none ran).
+ * `status --follow`: prints the live log of each deploy that is queued or running, and its verdict once it ended,
+ * until the environment is idle; returns the exit code of the last deploy it saw end (0 when none did).
  */
 export async function follow(
   target: Target,
@@ -99,30 +100,44 @@ export async function follow(
   options: { pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   const pollMs = options.pollMs ?? 500;
-  let watching: { id: string; sha: string; offset: number } | null = null;
+  const watched = new Map<string, { tag: string; sha: string; offset: number; announced: boolean }>();
   let exitCode = 0;
   for (;;) {
     const status = await readStatus(target, env);
-    if (watching !== null && status.running?.id !== watching.id) {
-      watching.offset = tail(target.gitDir, watching.id, watching.offset, print);
-      const record = await findRecord(target.ledger, watching.sha, watching.id);
-      if (record !== null) {
-        print(
-          `shipgate: ${record.release.tag} in ${env}: ${record.verdict ?? record.state} (exit ${record.exitCode ?? "?"})${record.reason === undefined ? "" : ` — ${record.reason}`}\n`,
-        );
+    const active = new Set<string>();
+    for (const job of [status.queued, status.running]) {
+      if (job === null) continue;
+      active.add(job.id);
+      if (!watched.has(job.id))
+        watched.set(job.id, { tag: job.tag, sha: status.running?.id === job.id ? status.running.sha : "", offset: 0, announced: false });
+    }
+    if (status.running !== null) {
+      const job = watched.get(status.running.id);
+      if (job !== undefined && !job.announced) {
+        job.announced = true;
+        job.sha = status.running.sha;
+        print(messages.following(status.running.kind, status.running.tag, env, status.running.id));
+      }
+    }
+    for (const [id, job] of watched) {
+      job.offset = tail(target.gitDir, id, job.offset, print);
+      if (active.has(id)) continue;
+      watched.delete(id);
+      const record = job.sha === "" ? await findRecordById(target, env, id) : await findRecord(target.ledger, job.sha, id);
+      if (record === null) print(messages.followGone(job.tag, env));
+      else {
+        print(messages.followEnded(record));
         exitCode = record.exitCode ?? exitCode;
       }
-      watching = null;
     }
-    if (status.running !== null && watching === null) {
-      watching = { id: status.running.id, sha: status.running.sha, offset: 0 };
-      print(`shipgate: following the ${status.running.kind} of ${status.running.tag} to ${env} (${status.running.id})\n`);
-    }
-    if (watching !== null) watching.offset = tail(target.gitDir, watching.id, watching.offset, print);
-    if (status.running === null && status.queued === null) return exitCode;
-    if (options.signal?.aborted === true) return exitCode;
+    if (watched.size === 0 || options.signal?.aborted === true) return exitCode;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** A job seen only while it waited (it ran between two looks): its record, found among the environment's. */
+async function findRecordById(target: Target, env: string, id: string): Promise<DeployRecord | null> {
+  return (await readRecords(target.ledger, env)).find((record) => record.id === id) ?? null;
 }
 
 /** Prints what the live log gained since `offset`; returns the new offset. */

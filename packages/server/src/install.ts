@@ -1,6 +1,7 @@
 /** Installs and removes shipgate's server hooks, keeping any hook that was there before (chained, then restored). */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { ConfigError, InternalError, UsageError, openRepo, type Repo } from "@shipgate/core";
 import { loadServerConfig } from "./config.js";
@@ -60,9 +61,10 @@ export async function installHooks(target: string, options: InstallOptions): Pro
   mkdirSync(hooks, { recursive: true });
   // Check both hooks before touching either, so a conflict leaves the repository as it was.
   for (const name of ["pre-receive", "post-receive"]) assertChainable(join(hooks, name));
+  const deploy = deployBin();
   for (const [name, script] of [
     ["pre-receive", preReceiveScript(options.flavor, paths)],
-    ["post-receive", postReceiveScript()],
+    ["post-receive", postReceiveScript(deploy === null ? null : { node: paths.node ?? process.execPath, bin: deploy, config: paths.config })],
   ] as const) {
     const file = join(hooks, name);
     if (present(file) && !isOurs(file)) {
@@ -70,6 +72,11 @@ export async function installHooks(target: string, options: InstallOptions): Pro
       actions.push(messages.chainedKept(name, name + CHAINED_SUFFIX));
     }
     actions.push(writeHook(file, script));
+  }
+  if (deploy !== null && (await repo.git.probe(["config", "--get", "shipgate.config"])) !== paths.config) {
+    // `shipgate status`, `deploy` and `worker` run in this repository read the same trusted config as the hooks.
+    await repo.git.run(["config", "shipgate.config", paths.config]);
+    actions.push(messages.configRecorded(paths.config));
   }
   if ((await repo.git.probe(["config", "--bool", "receive.advertisePushOptions"])) !== "true") {
     await repo.git.run(["config", "receive.advertisePushOptions", "true"]);
@@ -101,6 +108,15 @@ export async function uninstallHooks(target: string, options: Pick<InstallOption
     }
   }
   return { target: repo.commonDir, actions };
+}
+
+/** The @shipgate/deploy bin the post-receive hook execs, when that package is installed beside this one. */
+function deployBin(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve("@shipgate/deploy/package.json")), "bin.js");
+  } catch {
+    return null;
+  }
 }
 
 async function openTarget(target: string, options: Pick<InstallOptions, "cwd" | "env">): Promise<Repo> {

@@ -50,5 +50,6 @@ export const messages = {
   uninstalled: (target: string) => `removed ${target}`,
   restored: (chained: string, hook: string) => `restored ${chained} to ${hook}`,
   notInstalled: (target: string) => `${target} is not shipgate's; left it alone`,
+  configRecorded: (file: string) => `set shipgate.config=${file} so deploy commands run here read the same trusted config`,
   pushOptionsOn: "set receive.advertisePushOptions=true so pushers can send -o shipgate.bypass=...",
 } as const;

@@ -42,19 +42,41 @@ export function preReceiveScript(flavor: Flavor, paths: HookPaths): string {
 }
 
 /**
- * hooks/post-receive: for now it only runs the hook it replaced, with the same input. The deploy trigger
- * (queue a deploy for matching refs) will be added here by @shipgate/deploy; this script does not deploy.
+ * hooks/post-receive. With `deploy` (the @shipgate/deploy bin, when installed) it queues the deploys that the
+ * trusted config's `deploy:` section triggers, then chains the hook it replaced with the same input; without, it only
+ * chains. The trigger never deploys and never holds the push: a detached worker does the work.
  */
-export function postReceiveScript(): string {
+export function postReceiveScript(deploy: { node: string; bin: string; config: string } | null = null): string {
+  const chain = [`chained="\${0%/*}/post-receive${CHAINED_SUFFIX}"`];
+  if (deploy === null)
+    return [
+      "#!/bin/sh",
+      "# shipgate post-receive hook, written by `shipgate server install`.",
+      "# It only chains the post-receive hook that was here before (same stdin, same arguments): @shipgate/deploy",
+      "# was not installed beside @shipgate/server, so no deploy is triggered. Install it and re-run the install.",
+      MARKER,
+      ...chain,
+      'if [ -x "$chained" ]; then exec "$chained" "$@"; fi',
+      "exit 0",
+      "",
+    ].join("\n");
   return [
     "#!/bin/sh",
     "# shipgate post-receive hook, written by `shipgate server install`.",
-    "# It only chains the post-receive hook that was here before (same stdin, same arguments); the deploy",
-    "# trigger will be added by shipgate's deploy package. Nothing is deployed by this script today.",
+    "# It queues the deploys that the deploy: section of the trusted config triggers (a detached worker runs them),",
+    "# then runs the post-receive hook that was here before with the same stdin and arguments.",
     MARKER,
-    `chained="\${0%/*}/post-receive${CHAINED_SUFFIX}"`,
-    'if [ -x "$chained" ]; then exec "$chained" "$@"; fi',
-    "exit 0",
+    `node=${shQuote(deploy.node)}`,
+    `deploy=${shQuote(deploy.bin)}`,
+    `config=${shQuote(deploy.config)}`,
+    ...chain,
+    'if [ -x "$chained" ]; then',
+    "  input=$(cat)",
+    `  printf '%s\\n' "$input" | "$node" "$deploy" post-receive --config "$config"`,
+    `  printf '%s\\n' "$input" | "$chained" "$@"`,
+    "  exit $?",
+    "fi",
+    'exec "$node" "$deploy" post-receive --config "$config"',
     "",
   ].join("\n");
 }
