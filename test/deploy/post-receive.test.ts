@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gitEnv, run } from "@shipgate/test-utils";
@@ -10,16 +10,10 @@ import { install } from "../server/fixture.js";
 
 beforeAll(() => ensureBuilt(), 300_000);
 
-/**
- * Installs the hooks with `shipgate server install`, then gives the trusted config its deploy: section. Until core
- * validates plugin sections, a config with a deploy: section does not load in the pre-receive checker (it refuses
- * the unknown key), so these tests remove the pre-receive hook: they are about the post-receive trigger.
- */
+/** Installs the hooks with `shipgate server install`, the trusted config holding the deploy: section. */
 function installHooks(f: DeployFixture, config: string): void {
-  writeFileSync(f.configFile, "extends: recommended\n");
-  install(f.gitDir, f.configFile);
   writeFileSync(f.configFile, config);
-  rmSync(join(f.gitDir, "hooks", "pre-receive"));
+  install(f.gitDir, f.configFile);
 }
 
 function push(f: DeployFixture, ...refspecs: string[]): { code: number; remote: string[] } {
@@ -27,7 +21,8 @@ function push(f: DeployFixture, ...refspecs: string[]): { code: number; remote: 
   const remote = result.stderr
     .split("\n")
     .filter((line) => line.startsWith("remote: "))
-    .map((line) => line.slice("remote: ".length).trimEnd());
+    .map((line) => line.slice("remote: ".length).trimEnd())
+    .filter((line) => !line.startsWith("shipgate: checked ")); // the pre-receive checker's own line
   return { code: result.code, remote };
 }
 
