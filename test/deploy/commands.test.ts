@@ -1,32 +1,13 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeError, ExitCode } from "@shipgate/core";
-import { plugin } from "@shipgate/deploy/plugin";
-import { createDeployFixture, deployConfig, type DeployFixture } from "./fixture.js";
+import { ExitCode } from "@shipgate/core";
+import { shipgate } from "../migrations/helpers.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
 
-/** Runs a deploy command the way the CLI does: in the bare repository, errors mapped to an exit code and a sentence. */
-async function cli(f: DeployFixture, name: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: process.stdin,
-    env: f.remote.env,
-    cwd: f.gitDir,
-  };
-  const command = (await plugin.commands![name]!.load()).default;
-  try {
-    return { code: await command(argv, io), stdout, stderr };
-  } catch (error) {
-    const { exitCode, message, hint, details } = describeError(error);
-    return {
-      code: exitCode,
-      stdout,
-      stderr: `${stderr}shipgate: ${message}\n${details.map((line) => `  ${line}\n`).join("")}${hint === undefined ? "" : `  ${hint}\n`}`,
-    };
-  }
+/** `shipgate <name> ...` through the CLI (which dispatches to the deploy plugin), run in the bare repository. */
+function cli(f: DeployFixture, name: string, argv: string[]) {
+  return shipgate(f.remote, [name, ...argv]);
 }
 
 describe("deploy commands", () => {
@@ -98,7 +79,7 @@ describe("deploy commands", () => {
     });
     writeFileSync(join(f.root, "hold-deploy"), "");
     const worker = f.work1();
-    while (!f.calls().includes("deploy v2")) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => f.calls().includes("deploy v2"));
     const following = cli(f, "status", ["--env", "production", "--follow"]);
     rmSync(join(f.root, "hold-deploy"));
     const [followed] = await Promise.all([following, worker]);

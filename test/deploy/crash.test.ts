@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
 import { postReceive, type DeployRecord } from "@shipgate/deploy";
-import { createDeployFixture, deployConfig, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
 
 const WORKER = new URL("./fixtures/worker.mjs", import.meta.url).pathname;
 const P = "refs/shipgate/production";
@@ -28,10 +28,6 @@ function startWorker(f: DeployFixture, killAt?: string): Worker {
     child.on("close", (code) => resolve({ code, records: code === 0 ? (JSON.parse(stdout) as never) : [], stderr })),
   );
   return { child, done };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Starts a worker that stops dead in `state`, and kill -9s it there. */

@@ -87,3 +87,8 @@ export function createDeployFixture(config: string = deployConfig()): DeployFixt
     work1: async (options = {}) => runWorker(await target(), { once: true, who: "test-worker", steps, ...options }),
   };
 }
+
+/** Waits (polling) until `condition` holds. */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}

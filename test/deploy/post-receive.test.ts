@@ -5,7 +5,7 @@ import { gitEnv, run } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
 import { acquireLock, releaseLock, workerLogPath } from "@shipgate/deploy";
 import { Ledger } from "@shipgate/core";
-import { createDeployFixture, deployConfig, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
 import { install } from "../server/fixture.js";
 
 beforeAll(() => ensureBuilt(), 300_000);
@@ -37,10 +37,6 @@ async function holdLock(f: DeployFixture) {
   const attempt = await acquireLock(ledger, "production", { owner: "test", purpose: "holding", leaseSeconds: 600 });
   if (!attempt.ok) throw new Error("lock not taken");
   return () => releaseLock(ledger, attempt.lock);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 describe("the post-receive hook written by shipgate server install", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
 import { postReceive, unfreeze } from "@shipgate/deploy";
-import { createDeployFixture, deployConfig, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
 
 const ZERO = "0".repeat(40);
 
@@ -23,10 +23,6 @@ async function push(f: DeployFixture, refs: string[]): Promise<{ lines: string[]
     startWorker: () => started++,
   });
   return { lines, started };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 describe("post-receive trigger and queue", () => {

@@ -21,8 +21,6 @@ export interface Job {
   queuedAt: string;
   /** A deliberate deploy of a release marked bad, and why. */
   allowBad?: { reason: string };
-  /** Why a rollback was asked for. */
-  reason?: string;
 }
 
 /**
@@ -88,16 +86,9 @@ export interface Worker {
   host: string;
 }
 
-export interface DeployRecord {
+/** A job as it ran: the job's fields, then what happened. */
+export interface DeployRecord extends Job {
   version: 1;
-  id: string;
-  env: string;
-  kind: JobKind;
-  release: JobRelease;
-  trigger: JobTrigger;
-  who: string;
-  queuedAt: string;
-  allowBad?: { reason: string };
   /** What served before (the environment's current pointer when the job started). */
   previous: Release | null;
   /** The last release that passed verification when the job started. */

@@ -42,6 +42,5 @@ export function asJob(data: Record<string, unknown>): Job | null {
   };
   const allowBad = data["allowBad"] as { reason?: unknown } | undefined;
   if (typeof allowBad?.reason === "string") job.allowBad = { reason: allowBad.reason };
-  if (typeof data["reason"] === "string") job.reason = data["reason"];
   return job;
 }
