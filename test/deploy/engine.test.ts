@@ -2,8 +2,10 @@ import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@shipgate/core";
-import { rollbackRelease, unfreeze } from "@shipgate/deploy";
-import { createDeployFixture, deployConfig } from "./fixture.js";
+import { acquireLock, rollbackRelease, unfreeze } from "@shipgate/deploy";
+import { gitEnv } from "@shipgate/test-utils";
+import { Ledger } from "@shipgate/core";
+import { createDeployFixture, deployConfig, until } from "./fixture.js";
 import { fileSteps } from "./fixtures/file-steps.mjs";
 
 const P = "refs/shipgate/production";
@@ -18,6 +20,9 @@ describe("deploy engine: verdicts and exit codes", () => {
     const ledger = await f.ledger();
     expect([ledger[`${P}/current`]?.["tag"], ledger[`${P}/good`]?.["tag"], ledger[`${P}/good`]?.["sha"]]).toEqual(["v1", "v1", sha]);
     expect(Object.keys(ledger).filter((ref) => /\/(lock|run|queued)$/.test(ref))).toEqual([]);
+    // what the release gate's `--from auto` reads: the pointer has the release's tree and the release as ancestor
+    expect(f.remote.git("rev-parse", `${P}/good^{tree}`)).toBe(f.remote.git("rev-parse", `${sha}^{tree}`));
+    expect(f.remote.git("rev-list", `${P}/good`, `^${sha}`, "--no-merges", "--count")).toBe("1");
     const [note] = f.notes(sha);
     expect(note).toMatchObject({
       id: record.id,
@@ -181,6 +186,22 @@ describe("deploy engine: bad releases and frozen environments", () => {
     await expect(f.deploy("v9")).rejects.toMatchObject({ exitCode: ExitCode.Usage, message: 'there is no tag or branch named "v9" in this repository' });
     await expect(f.deploy("v1..v2")).rejects.toMatchObject({ exitCode: ExitCode.Usage, message: '"v1..v2" is not a valid tag name' });
     expect(f.remote.git("for-each-ref")).toBe(before);
+  });
+});
+
+describe("deploy engine: the lock during a deploy", () => {
+  it("renews its lease while a step runs longer than the lease, so no one takes the lock over", async () => {
+    const f = createDeployFixture(deployConfig({}, { lockLease: 3 }));
+    f.release("v1", "healthy\n");
+    writeFileSync(join(f.root, "hold-verify"), "");
+    const deploying = f.deploy("v1");
+    await until(() => f.calls().includes("verify v1"));
+    await new Promise((resolve) => setTimeout(resolve, 4500)); // past the lease the lock was taken with
+    const intruder = await acquireLock(Ledger.at(f.gitDir, gitEnv()), "production", { owner: "intruder", purpose: "worker", leaseSeconds: 3 });
+    expect(intruder).toMatchObject({ ok: false, holder: { owner: "tester", pid: process.pid } });
+    rmSync(join(f.root, "hold-verify"));
+    expect((await deploying).verdict).toBe("promoted");
+    expect((await f.ledger())["refs/shipgate/production/lock"]).toBeUndefined();
   });
 });
 

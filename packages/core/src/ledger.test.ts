@@ -83,7 +83,7 @@ describe("ledger compare-and-swap", () => {
     expect(await ledger.entry(refs.good)).toBeNull();
   });
 
-  it("keeps the commit a release pointer names reachable and walks the pointer's earlier values", async () => {
+  it("keeps the commit a release pointer names reachable, reads as its tree, and walks the pointer's earlier values", async () => {
     const repo = createRepo({ files: { "a.txt": "1" } });
     const ledger = Ledger.at(`${repo.dir}/.git`, gitEnv());
     const refs = ledgerRefs("production");
@@ -91,8 +91,10 @@ describe("ledger compare-and-swap", () => {
     const v2 = repo.commit("feat: two", { "a.txt": "2" });
     const first = await ledger.write("production good = v1", { tag: "v1", sha: v1 }, [v1]);
     await ledger.apply([{ ref: refs.good, to: first, from: null }]);
-    const second = await ledger.write("production good = v2", { tag: "v2", sha: v2 }, [first, v2]);
+    const second = await ledger.write("production good = v2", { tag: "v2", sha: v2 }, [first, v2], v2);
     await ledger.apply([{ ref: refs.good, to: second, from: first }]);
+    expect(repo.git("rev-parse", `${refs.good}^{tree}`)).toBe(repo.git("rev-parse", `${v2}^{tree}`));
+    expect(repo.git("diff", "--stat", refs.good, v2)).toBe("");
     expect(await ledger.lastGood("production")).toEqual({ tag: "v2", sha: v2 });
     expect((await ledger.history(refs.good, 10)).map((entry) => entry.data["tag"])).toEqual(["v2", "v1"]);
     expect(repo.git("merge-base", "--is-ancestor", v2, refs.good)).toBe("");

@@ -140,9 +140,14 @@ export class Ledger {
     return (await this.read(ref)).get(ref) ?? null;
   }
 
-  /** Writes a ledger commit: `subject` for humans (`git log`), `data` as JSON for shipgate; returns its id. */
-  async write(subject: string, data: object, parents: readonly string[] = []): Promise<string> {
-    const args = ["commit-tree", emptyTreeOid(this.objectFormat), ...parents.flatMap((parent) => ["-p", parent])];
+  /**
+   * Writes a ledger commit: `subject` for humans (`git log`), `data` as JSON for shipgate; returns its id. A release
+   * pointer passes the release's commit as `release`: the ledger commit then carries that commit's tree, so any git
+   * command (a diff, an archive, the gate's `--from`) reads `refs/shipgate/<env>/good` as the release it names.
+   */
+  async write(subject: string, data: object, parents: readonly string[] = [], release: string | null = null): Promise<string> {
+    const tree = release === null ? emptyTreeOid(this.objectFormat) : `${release}^{tree}`;
+    const args = ["commit-tree", tree, ...parents.flatMap((parent) => ["-p", parent])];
     return this.git.text(args, { input: `${subject}\n\n${JSON.stringify({ ledger: 1, ...data })}\n`, env: IDENTITY });
   }
 

@@ -175,7 +175,12 @@ async function pointerChange(ctx: MachineContext, record: DeployRecord, pointer:
     deploy: record.id,
     at: new Date().toISOString(),
   };
-  const oid = await ctx.ledger.write(`shipgate: ${record.env} ${pointer} = ${release.tag}`, data, [...(old === null ? [] : [old.oid]), release.sha]);
+  const oid = await ctx.ledger.write(
+    `shipgate: ${record.env} ${pointer} = ${release.tag}`,
+    data,
+    [...(old === null ? [] : [old.oid]), release.sha],
+    release.sha,
+  );
   return [{ ref, to: oid, from: old?.oid ?? null }];
 }
 
@@ -202,7 +207,7 @@ async function markBadChanges(ctx: MachineContext, record: DeployRecord, entries
       reason: record.reason ?? "",
       at: new Date().toISOString(),
     };
-    const oid = await ctx.ledger.write(`shipgate: ${record.env} bad = ${record.release.tag}`, data, [record.release.sha]);
+    const oid = await ctx.ledger.write(`shipgate: ${record.env} bad = ${record.release.tag}`, data, [record.release.sha], record.release.sha);
     changes.push({ ref: badRef, to: oid, from: null });
   }
   const good = entries.get(refs.good);
