@@ -3,14 +3,14 @@
  * `shipgate rollback`). Either way: take the environment's lock, first finish or undo whatever a stopped worker left
  * in the run ref, then drive the job through the machine with the lock's lease renewed, and release the lock.
  */
-import { hostname } from "node:os";
-import { ledgerRefs, type Ledger, type LedgerEntry } from "@shipgate/core/ledger";
+import { ledgerRefs, type Ledger } from "@shipgate/core/ledger";
 import { appendAudit, liveLog } from "./audit.js";
-import { badMarker, reasonOf } from "./bad.js";
 import { auditLogPath, environmentOf } from "./config.js";
-import { isVerdict, type DeployRecord, type Job, type State, type Worker } from "./job.js";
+import { isVerdict, type DeployRecord, type Job, type State } from "./job.js";
 import { acquireLock, asLockData, releaseLock, renewLock, type HeldLock, type LockData } from "./lock.js";
-import { drive, freezeChanges, type MachineContext } from "./machine.js";
+import { drive, type MachineContext } from "./machine.js";
+import { freezeChanges } from "./transitions.js";
+import { newRecord, refusalHint, self, skipReason } from "./start.js";
 import { DeployRefused, EnvironmentBusy } from "./errors.js";
 import { messages } from "./messages.js";
 import type { NotifyEvent, NotifyResult } from "./notify.js";
@@ -228,63 +228,6 @@ function machineContext(options: EngineOptions, steps: Steps, run: Run, signal: 
     ...(options.onState ? { onState: options.onState } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
   };
-}
-
-/** Why an automatic job must not deploy: the environment is frozen, or the release is marked bad. */
-function skipReason(entries: Map<string, LedgerEntry>, job: Job): string | null {
-  const refs = ledgerRefs(job.env);
-  const frozen = entries.get(refs.frozen);
-  if (frozen !== undefined) return messages.frozenSkip(job.env, reasonOf(frozen));
-  if (job.allowBad !== undefined) return null;
-  const bad = badMarker(entries, job.env, job.release);
-  return bad === null ? null : messages.badSkip(job.release.tag, job.env, reasonOf(bad));
-}
-
-function newRecord(job: Job, entries: Map<string, LedgerEntry>, state: "locked" | "skipped", reason: string | null = null): DeployRecord {
-  const refs = ledgerRefs(job.env);
-  const now = new Date().toISOString();
-  const previous = pointer(entries.get(refs.current));
-  const record: DeployRecord = {
-    version: 1,
-    id: job.id,
-    env: job.env,
-    kind: job.kind,
-    release: job.release,
-    trigger: job.trigger,
-    who: job.who,
-    queuedAt: job.queuedAt,
-    previous,
-    lastGood: pointer(entries.get(refs.good)),
-    startedAt: now,
-    state,
-    steps: [
-      { state: "queued", startedAt: job.queuedAt, endedAt: now, ok: true },
-      { state, startedAt: now, ...(state === "skipped" ? { endedAt: now, ok: false, reason: reason ?? "" } : {}) },
-    ],
-    interruptions: [],
-    timings: {},
-    notifications: [],
-    worker: self(),
-  };
-  if (job.allowBad !== undefined) record.allowBad = job.allowBad;
-  if (job.kind === "rollback") record.restoreTarget = { tag: job.release.tag, sha: job.release.sha };
-  if (reason !== null) record.reason = reason;
-  return record;
-}
-
-/** How to get past a refusal of `shipgate deploy`: unfreeze first, or deploy the bad release deliberately. */
-function refusalHint(entries: Map<string, LedgerEntry>, job: Job): string {
-  return entries.has(ledgerRefs(job.env).frozen) ? messages.unfreezeHint(job.env) : messages.allowBadHint(job.release.tag, job.env);
-}
-
-function pointer(entry: LedgerEntry | undefined): { tag: string; sha: string } | null {
-  const tag = entry?.data["tag"];
-  const sha = entry?.data["sha"];
-  return typeof tag === "string" && typeof sha === "string" ? { tag, sha } : null;
-}
-
-function self(): Worker {
-  return { pid: process.pid, host: hostname() };
 }
 
 function auditLog(options: EngineOptions): string {

@@ -3,14 +3,15 @@
  * every state it enters (run.ts) together with the ledger changes that belong to it, so the refs and the record never
  * disagree, and a worker that stops anywhere leaves a state the next one resumes from.
  */
-import { ledgerRefs, type Ledger, type LedgerEntry, type RefChange } from "@shipgate/core/ledger";
+import { ledgerRefs, type Ledger, type RefChange } from "@shipgate/core/ledger";
 import { appendAudit } from "./audit.js";
-import { badKey, exitCodeOf, isVerdict, type DeployRecord, type State, type StepRecord, type Verdict } from "./job.js";
+import { exitCodeOf, isVerdict, type DeployRecord, type State, type StepRecord, type Verdict } from "./job.js";
 import { messages } from "./messages.js";
 import { notifyWebhook, type NotifyEvent, type NotifyResult } from "./notify.js";
 import { boundOutput, saveRecord } from "./record.js";
 import type { Run } from "./run.js";
 import type { DeploySettings, EnvironmentSettings } from "./settings.js";
+import { freezeChanges, markBadChanges, pointerChange, promoteChanges, restoreTarget } from "./transitions.js";
 import type { GateFn, Steps } from "./steps.js";
 import type { DeployRequest, Release, StepOutcome } from "./types.js";
 
@@ -89,15 +90,15 @@ const HANDLERS: Record<Exclude<State, Verdict>, Handler> = {
     if (outcome.detectionMs !== undefined) record.timings.detectionMs = outcome.detectionMs;
     const result = { ...fromOutcome(ctx, outcome), probes: outcome.probes, ...(outcome.detectionMs !== undefined ? { detectionMs: outcome.detectionMs } : {}) };
     if (!outcome.ok) return { state: "failed", result, reason: messages.verifyFailed(record.release.tag, outcome.reason) };
-    return { state: "promoted", result, changes: await promoteChanges(ctx, run), reason: messages.promoted(record.release.tag, record.env) };
+    return { state: "promoted", result, changes: await promoteChanges(ctx.ledger, run.record), reason: messages.promoted(record.release.tag, record.env) };
   },
   failed: async () => ({ state: "marking-bad", result: { ok: false } }),
   "marking-bad": async (ctx, run) => {
     const { record } = run;
     const entries = await ctx.ledger.read(`${ledgerRefs(record.env).base}/`);
-    const target = await restoreTarget(ctx, record, entries);
+    const target = await restoreTarget(ctx.ledger, record, entries);
     record.restoreTarget = target;
-    const changes = await markBadChanges(ctx, record, entries, target);
+    const changes = await markBadChanges(ctx.ledger, record, entries, target);
     const marked = ok(messages.markedBad(record.release.tag));
     if (target === null)
       return {
@@ -129,106 +130,24 @@ const HANDLERS: Record<Exclude<State, Verdict>, Handler> = {
     if (restoreStep !== undefined) record.timings.restoreMs = now - Date.parse(restoreStep.startedAt);
     const failedAt = verdictTime(record);
     if (failedAt !== null) record.timings.timeToRestoreMs = now - failedAt;
-    const changes = record.kind === "rollback" ? await pointerChange(ctx, record, "good", target) : [];
+    const changes = record.kind === "rollback" ? await pointerChange(ctx.ledger, record, "good", target) : [];
     return { state: "restored", result, changes, reason: messages.restored(record, target) };
   },
 };
 
 /** Gate passed (or none): `current` names the release from the moment the deployer starts changing what serves. */
 async function enterDeploying(ctx: MachineContext, run: Run, result: Partial<StepRecord>): Promise<Transition> {
-  return { state: "deploying", result, changes: await pointerChange(ctx, run.record, "current", run.record.release) };
+  return { state: "deploying", result, changes: await pointerChange(ctx.ledger, run.record, "current", run.record.release) };
 }
 
 async function enterRestoring(ctx: MachineContext, run: Run, result: Partial<StepRecord>, changes: RefChange[] = []): Promise<Transition> {
   const target = run.record.restoreTarget ?? null;
   if (target === null) return freeze(ctx, run, messages.nothingToRestore(run.record.release.tag), result);
-  return { state: "restoring", result, changes: [...changes, ...(await pointerChange(ctx, run.record, "current", target))] };
+  return { state: "restoring", result, changes: [...changes, ...(await pointerChange(ctx.ledger, run.record, "current", target))] };
 }
 
 async function freeze(ctx: MachineContext, run: Run, reason: string, result: Partial<StepRecord> = { ok: false }): Promise<Transition> {
   return { state: "frozen", result: { ok: false, ...result }, reason, changes: await freezeChanges(ctx.ledger, run.record, reason) };
-}
-
-/** The frozen marker (unless the environment is frozen already): nothing deploys here until someone unfreezes it. */
-export async function freezeChanges(ledger: Ledger, record: DeployRecord, reason: string): Promise<RefChange[]> {
-  record.reason = reason;
-  const ref = ledgerRefs(record.env).frozen;
-  if ((await ledger.entry(ref)) !== null) return [];
-  const oid = await ledger.write(`shipgate: ${record.env} frozen: ${reason}`, {
-    reason,
-    deploy: record.id,
-    tag: record.release.tag,
-    at: new Date().toISOString(),
-  });
-  return [{ ref, to: oid, from: null }];
-}
-
-/** Points `current` or `good` at `release`, its earlier value as first parent (the pointer's history). */
-async function pointerChange(ctx: MachineContext, record: DeployRecord, pointer: "current" | "good", release: Release): Promise<RefChange[]> {
-  const ref = ledgerRefs(record.env)[pointer];
-  const old = await ctx.ledger.entry(ref);
-  if (old !== null && old.data["sha"] === release.sha && old.data["tag"] === release.tag) return [];
-  const data = {
-    tag: release.tag,
-    sha: release.sha,
-    ref: (release as { ref?: string }).ref ?? `refs/tags/${release.tag}`,
-    deploy: record.id,
-    at: new Date().toISOString(),
-  };
-  const oid = await ctx.ledger.write(
-    `shipgate: ${record.env} ${pointer} = ${release.tag}`,
-    data,
-    [...(old === null ? [] : [old.oid]), release.sha],
-    release.sha,
-  );
-  return [{ ref, to: oid, from: old?.oid ?? null }];
-}
-
-/** good = the release; a deliberate deploy of a release marked bad that passed clears its marker. */
-async function promoteChanges(ctx: MachineContext, run: Run): Promise<RefChange[]> {
-  const { record } = run;
-  const changes = await pointerChange(ctx, record, "good", record.release);
-  const bad = await ctx.ledger.entry(ledgerRefs(record.env).bad(badKey(record.release)));
-  if (bad !== null) changes.push({ ref: bad.ref, to: null, from: bad.oid });
-  return changes;
-}
-
-/** The bad marker, and `good` moved back when it named the release that just failed. */
-async function markBadChanges(ctx: MachineContext, record: DeployRecord, entries: Map<string, LedgerEntry>, target: Release | null): Promise<RefChange[]> {
-  const refs = ledgerRefs(record.env);
-  const changes: RefChange[] = [];
-  const badRef = refs.bad(badKey(record.release));
-  if (!entries.has(badRef)) {
-    const data = {
-      tag: record.release.tag,
-      sha: record.release.sha,
-      ref: record.release.ref,
-      deploy: record.id,
-      reason: record.reason ?? "",
-      at: new Date().toISOString(),
-    };
-    const oid = await ctx.ledger.write(`shipgate: ${record.env} bad = ${record.release.tag}`, data, [record.release.sha], record.release.sha);
-    changes.push({ ref: badRef, to: oid, from: null });
-  }
-  const good = entries.get(refs.good);
-  if (good !== undefined && good.data["tag"] === record.release.tag && good.data["sha"] === record.release.sha) {
-    if (target === null) changes.push({ ref: refs.good, to: null, from: good.oid });
-    else changes.push(...(await pointerChange(ctx, record, "good", target)));
-  }
-  return changes;
-}
-
-/** The newest release that passed verification here and is neither this release nor marked bad; never "the previous one". */
-async function restoreTarget(ctx: MachineContext, record: DeployRecord, entries: Map<string, LedgerEntry>): Promise<Release | null> {
-  const refs = ledgerRefs(record.env);
-  const badShas = new Set([...entries.values()].filter((entry) => entry.ref.startsWith(refs.badPrefix)).map((entry) => entry.data["sha"]));
-  for (const entry of await ctx.ledger.history(refs.good, 200)) {
-    const { tag, sha, ref } = entry.data;
-    if (typeof tag !== "string" || typeof sha !== "string") continue;
-    if (sha === record.release.sha || badShas.has(sha) || entries.has(refs.bad(badKey({ tag, sha, ...(typeof ref === "string" ? { ref } : {}) })))) continue;
-    return { tag, sha, ...(typeof ref === "string" ? { ref } : {}) };
-  }
-  return null;
 }
 
 /** When the failure verdict was reached: the start of the `failed` state. */
