@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@shipgate/core";
 import { shipgate } from "../migrations/helpers.js";
-import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
 /** `shipgate <name> ...` through the CLI (which dispatches to the deploy plugin), run in the bare repository. */
 function cli(f: DeployFixture, name: string, argv: string[]) {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
 import { postReceive, type DeployRecord } from "@shipgate/deploy";
-import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
 const WORKER = new URL("./fixtures/worker.mjs", import.meta.url).pathname;
 const P = "refs/shipgate/production";

@@ -5,7 +5,7 @@ import { ExitCode } from "@shipgate/core";
 import { acquireLock, rollbackRelease, unfreeze } from "@shipgate/deploy";
 import { gitEnv } from "@shipgate/test-utils";
 import { Ledger } from "@shipgate/core";
-import { createDeployFixture, deployConfig, until } from "./fixture.js";
+import { createDeployFixture, deployConfig, until } from "./engine-fixture.js";
 import { fileSteps } from "./fixtures/file-steps.mjs";
 
 const P = "refs/shipgate/production";

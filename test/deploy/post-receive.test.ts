@@ -5,7 +5,7 @@ import { gitEnv, run } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
 import { acquireLock, releaseLock, workerLogPath } from "@shipgate/deploy";
 import { Ledger } from "@shipgate/core";
-import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 import { install } from "../server/fixture.js";
 
 beforeAll(() => ensureBuilt(), 300_000);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
 import { postReceive, unfreeze } from "@shipgate/deploy";
-import { createDeployFixture, deployConfig, until, type DeployFixture } from "./fixture.js";
+import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
 const ZERO = "0".repeat(40);
 
