@@ -87,8 +87,9 @@ const HANDLERS: Record<Exclude<State, Verdict>, Handler> = {
     const started = Date.parse(run.step.startedAt);
     const outcome = await guarded(() => ctx.steps.verify(ctx.environment, request(ctx, run, record.release, record.previous)));
     record.timings.verifyMs = Date.now() - started;
-    if (outcome.detectionMs !== undefined) record.timings.detectionMs = outcome.detectionMs;
-    const result = { ...fromOutcome(ctx, outcome), probes: outcome.probes, ...(outcome.detectionMs !== undefined ? { detectionMs: outcome.detectionMs } : {}) };
+    const detectionMs = outcome.detectionMs === undefined ? undefined : Math.round(outcome.detectionMs);
+    if (detectionMs !== undefined) record.timings.detectionMs = detectionMs;
+    const result = { ...fromOutcome(ctx, outcome), probes: outcome.probes, ...(detectionMs !== undefined ? { detectionMs } : {}) };
     if (!outcome.ok) return { state: "failed", result, reason: messages.verifyFailed(record.release.tag, outcome.reason) };
     return { state: "promoted", result, changes: await promoteChanges(ctx.ledger, run.record), reason: messages.promoted(record.release.tag, record.env) };
   },
