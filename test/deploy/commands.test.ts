@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "@shipgate/core";
+import { ExitCode } from "../../packages/core/src/index.js";
 import { shipgate } from "../migrations/helpers.js";
 import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
@@ -66,7 +66,7 @@ describe("deploy commands", () => {
     f.release("v2", "unhealthy\n");
     await f.deploy("v1");
     const target = await f.target();
-    const { enqueue, newJobId } = await import("@shipgate/deploy");
+    const { enqueue, newJobId } = await import("../../packages/deploy/src/index.js");
     const sha = f.remote.git("rev-parse", "v2^{commit}");
     await enqueue(target.ledger, {
       id: newJobId("production"),

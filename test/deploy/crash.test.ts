@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
-import { postReceive, type DeployRecord } from "@shipgate/deploy";
+import { postReceive, type DeployRecord } from "../../packages/deploy/src/index.js";
 import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
 const WORKER = new URL("./fixtures/worker.mjs", import.meta.url).pathname;

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRepo, gitEnv, tempDir, type TestRepo } from "@shipgate/test-utils";
-import { Ledger } from "@shipgate/core";
-import { deployRelease, openTarget, runWorker, type DeployRecord, type RunOptions, type Target } from "@shipgate/deploy";
+import { Ledger } from "../../packages/core/src/index.js";
+import { deployRelease, openTarget, runWorker, type DeployRecord, type RunOptions, type Target } from "../../packages/deploy/src/index.js";
 import { calls, fileSteps } from "./fixtures/file-steps.mjs";
 
 export interface DeployFixture {

@@ -1,10 +1,10 @@
 import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "@shipgate/core";
-import { acquireLock, rollbackRelease, unfreeze } from "@shipgate/deploy";
+import { ExitCode } from "../../packages/core/src/index.js";
+import { acquireLock, rollbackRelease, unfreeze } from "../../packages/deploy/src/index.js";
 import { gitEnv } from "@shipgate/test-utils";
-import { Ledger } from "@shipgate/core";
+import { Ledger } from "../../packages/core/src/index.js";
 import { createDeployFixture, deployConfig, until } from "./engine-fixture.js";
 import { fileSteps } from "./fixtures/file-steps.mjs";
 

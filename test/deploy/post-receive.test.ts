@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gitEnv, run } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
-import { acquireLock, releaseLock, workerLogPath } from "@shipgate/deploy";
-import { Ledger } from "@shipgate/core";
+import { acquireLock, releaseLock, workerLogPath } from "../../packages/deploy/src/index.js";
+import { Ledger } from "../../packages/core/src/index.js";
 import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 import { install } from "../server/fixture.js";
 

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { gitEnv } from "@shipgate/test-utils";
-import { postReceive, unfreeze } from "@shipgate/deploy";
+import { postReceive, unfreeze } from "../../packages/deploy/src/index.js";
 import { createDeployFixture, deployConfig, until, type DeployFixture } from "./engine-fixture.js";
 
 const ZERO = "0".repeat(40);
@@ -75,6 +75,17 @@ describe("post-receive trigger and queue", () => {
       ["v2", "promoted"],
     ]);
     expect(f.calls()).toEqual(["deploy v1", "verify v1", "deploy v2", "verify v2"]);
+  });
+
+  it("lets a deploy run by hand replace the job waiting in the queue, which would otherwise undo it", async () => {
+    const f = createDeployFixture();
+    f.release("v1", "healthy\n");
+    f.release("v2", "healthy\n");
+    await push(f, ["refs/tags/v2"]);
+    expect((await f.deploy("v1")).verdict).toBe("promoted");
+    expect(await f.work1()).toEqual([]);
+    expect(f.calls()).toEqual(["deploy v1", "verify v1"]);
+    expect(f.audit().filter((entry) => entry["event"] === "superseded")).toMatchObject([{ tag: "v2" }]);
   });
 
   it("answers a push of a tag marked bad with a remote line, and queues nothing", async () => {

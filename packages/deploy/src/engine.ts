@@ -75,9 +75,21 @@ export async function runNow(options: EngineOptions, job: Job): Promise<DeployRe
     const refusal = skipReason(entries, job);
     if (refusal !== null) throw new DeployRefused(refusal, refusalHint(entries, job));
     const steps = await options.steps();
-    const run = await Run.create(options.ledger, newRecord(job, entries, "locked"));
+    // A deploy asked for now replaces the job waiting in the queue, which would otherwise undo it right after.
+    let waiting = entries.get(ledgerRefs(job.env).queued);
+    let run: Run | null = null;
+    for (let attempt = 0; run === null && attempt < 10; attempt++) {
+      if (attempt > 0) waiting = (await options.ledger.read(`${ledgerRefs(job.env).base}/`)).get(ledgerRefs(job.env).queued);
+      run = await Run.create(
+        options.ledger,
+        newRecord(job, entries, "locked"),
+        waiting === undefined ? [] : [{ ref: waiting.ref, to: null, from: waiting.oid }],
+      );
+    }
     if (run === null) throw new LostOwnership(job.env);
     appendAudit(auditLog(options), { event: "started", env: job.env, deploy: job.id, tag: job.release.tag, trigger: job.trigger, who: job.who });
+    const replaced = waiting === undefined ? null : asJob(waiting.data);
+    if (replaced !== null) appendAudit(auditLog(options), { event: "superseded", env: job.env, deploy: replaced.id, tag: replaced.release.tag, by: job.id });
     return await withLease(options, steps, lock, run, () => (lost = true));
   } finally {
     if (!lost) await releaseLock(options.ledger, lock);

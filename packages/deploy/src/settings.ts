@@ -13,7 +13,8 @@ const HttpUrl = v.pipe(
 );
 const EnvName = v.pipe(
   v.string(),
-  v.check(isEnvName, "expected a lower-case name of letters, digits, '.', '_' or '-' (no '..', not ending in '.' or '.lock')"),
+  v.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a lower-case name of letters, digits, '.', '_' or '-'"),
+  v.check(isEnvName, "expected a name that is one safe ref component (no '..', not ending in '.' or '.lock')"),
 );
 
 export const ReleaseDirDeployer = v.strictObject({

@@ -23,8 +23,11 @@ export async function runWorker(target: Target, options: WorkerOptions): Promise
   await dropScratchRefs(target);
   for (;;) {
     const envs = await environmentsWithWork(target, run.log);
-    const results = await Promise.all(envs.map((env) => runQueued(engine, env)));
-    records.push(...results.flat());
+    // Each environment runs to its end even when another fails; the first failure is reported after all of them.
+    const results = await Promise.allSettled(envs.map((env) => runQueued(engine, env)));
+    for (const result of results) if (result.status === "fulfilled") records.push(...result.value);
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
     if (once || stopped()) return records;
     await sleep(pollMs, options.signal);
     if (stopped()) return records;
