@@ -8,6 +8,7 @@ export { flushOutput } from "./io.js";
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
+  baseline: { summary: "show or move the adoption point: history before it is never judged", load: () => import("./commands/baseline.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
   demo: { summary: "show shipgate blocking and fixing commits in a throwaway repository", load: () => import("./commands/demo.js") },
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },

@@ -56,7 +56,9 @@ export async function initRepo(options: InitOptions): Promise<InitResult> {
   const prepare = updatePackageJson(join(packageDir, "package.json"), pkgRel, huskyDir);
   const configFile = join(top, CONFIG_FILES[0] ?? ".shipgate.yml");
   const configWritten = !CONFIG_FILES.some((name) => existsSync(join(top, name)));
-  if (configWritten) writeFileSync(configFile, configTemplate(options.preset, relative(top, packageDir)));
+  // The adoption point: the history the repository already has is never judged by content or message policies.
+  const head = configWritten ? await repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]) : null;
+  if (configWritten) writeFileSync(configFile, configTemplate(options.preset, relative(top, packageDir), head === "" ? null : head));
 
   const active = runHusky(packageDir, top, huskyDir, options.env);
   if (!active) notices.push(`${messages.huskyMissing}. ${messages.huskyMissingHint}`);
@@ -120,13 +122,19 @@ function updatePackageJson(path: string, pkgRel: string, huskyDir: string): stri
   return pkg.scripts["prepare"] ?? command;
 }
 
-function configTemplate(preset: string, pkgRel: string): string {
+function configTemplate(preset: string, pkgRel: string, head: string | null): string {
   const schema = `${pkgRel === "" ? "" : `${pkgRel.split(sep).join("/")}/`}node_modules/shipgate/schema.json`;
   return [
     `# yaml-language-server: $schema=./${schema}`,
     "# shipgate policy: one file checked at commit, push, on the server and in CI. Keys: ./" + schema,
     `extends: ${preset}`,
     "policies: {}",
+    ...(head === null
+      ? []
+      : [
+          "# commits up to here predate shipgate: content and message policies never judge them (move: shipgate baseline <rev> --reason ...)",
+          `baseline: { commit: ${head}, reason: "adopted shipgate" }`,
+        ]),
     "",
   ].join("\n");
 }

@@ -24,4 +24,12 @@ export const messages = {
   noPackageJsonHint: "Run shipgate init inside your JavaScript project (npm init -y creates a package.json).",
   huskyMissing: "husky is not installed in this project, so the hooks are written but not yet active",
   huskyMissingHint: "Install it (npm install -D husky, or pnpm add -D husky); the prepare script then activates the hooks on every install.",
+  baselineBare: "shipgate baseline needs a repository with a work tree (on a server, set baseline: in the server config)",
+  baselineBareHint: "Run it in a clone of the repository.",
+  baselineNeedsReason: "moving the baseline needs a reason",
+  baselineNeedsReasonHint: 'Say why, e.g. shipgate baseline HEAD --reason "adopted shipgate; history before this is exempt".',
+  baselineUnknownRev: (rev: string) => `"${rev}" names no commit here`,
+  baselineUnknownRevHint: "Pass a commit, tag or branch this clone has (fetch it first in a shallow clone).",
+  baselineRecorded: (commit: string, covered: number) =>
+    `baseline at ${commit.slice(0, 12)}: ${covered} earlier commit(s) are never judged by content or message policies`,
 } as const;

@@ -23,6 +23,7 @@ export {
   type ConfigInput,
   type PolicyEntry,
   type SeverityLevel,
+  type Baseline,
 } from "./config/schema.js";
 export { loadConfigCached } from "./config/cache.js";
 export {

@@ -56,6 +56,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const change = await buildRangeChange(options.repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], {
     stage: "ci",
     known: isZeroOid(range.from) ? [] : [range.from],
+    baseline: options.config.baseline?.commit,
   });
   try {
     // Command-line choices beat the file: the section is read back by the migrations policy from this config.

@@ -136,7 +136,9 @@ async function check(push: Push, server: ServerConfig): Promise<Report> {
     // The config is final before the Change is built, so it carries exactly the added lines the policies read.
     const lines = linesRead("pre-receive", config, { extra });
     const pushOptions = push.entry.pushOptions;
-    const change = await buildRangeChange(repo, push.updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader });
+    // The baseline comes from the server's own config only: a pushed one could exempt the pusher's own commits.
+    const baseline = server.config.baseline?.commit;
+    const change = await buildRangeChange(repo, push.updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader, baseline });
     const report = await runPolicies(change, config, { extra });
     if (debug.enabled) {
       const cpu = process.cpuUsage();

@@ -42,10 +42,11 @@ const check: Command = async (argv, io) => {
   const options = { extra: pluginPolicies(plugins), ...(values.policy ? { only: values.policy } : {}) };
   const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", config, options);
   let change: Change;
-  if (values.range !== undefined) change = await rangeChange(repo, values.range, lines);
+  const baseline = config.baseline?.commit;
+  if (values.range !== undefined) change = await rangeChange(repo, values.range, lines, baseline);
   else if (values.all) {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
-    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines });
+    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines, baseline });
   } else change = await buildStagedChange(repo, { lines });
   const report = await runPolicies(change, config, options);
   change.objects.close();
@@ -53,7 +54,7 @@ const check: Command = async (argv, io) => {
   return report.exitCode;
 };
 
-async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string, lines: LineSelection): Promise<Change> {
+async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string, lines: LineSelection, baseline: string | undefined): Promise<Change> {
   const match = /^(.+?)\.\.(.+)$/.exec(range);
   if (!match || range.includes("...")) throw new UsageError(`--range expects A..B, got "${range}"`, { hint: "For example: --range origin/main..HEAD" });
   const resolve = (rev: string) =>
@@ -61,7 +62,7 @@ async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: st
       hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).`,
     });
   const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
-  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from], lines });
+  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from], lines, baseline });
 }
 
 export default check;

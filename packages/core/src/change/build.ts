@@ -52,12 +52,18 @@ export interface RangeOptions {
   lines?: LineSelection;
   /** An object reader already open on the repository, for the Change to use and own. */
   objects?: ObjectReader;
+  /**
+   * The adoption baseline (`baseline.commit` of the config): commits reachable from it are history from before
+   * shipgate and are not new here, so content and message policies never judge them (branch policies read refs).
+   */
+  baseline?: string | null | undefined;
 }
 
 /** pre-push, pre-receive and CI: ref updates with their full ranges, and the commits new to the destination. */
 export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateInput[], options: RangeOptions): Promise<Change> {
   const change = emptyChange(repo, options.stage, options.lines, options.objects);
   change.pushOptions = [...(options.pushOptions ?? [])];
+  if (options.baseline) options = { ...options, known: [...options.known, options.baseline] };
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
   // One batch-check answers which old tips and known ids exist, and what each new tip is once tags are peeled (a ref
   // may point at a tree or blob).
