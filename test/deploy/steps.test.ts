@@ -1,10 +1,13 @@
 /** Deploy steps against real processes, real git and real HTTP: the runner, the deployers, the verifiers. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "@shipgate/test-utils";
+import { createDeployer, safeDirName } from "../../packages/deploy/src/deployers/index.js";
 import { runCommand } from "../../packages/deploy/src/process.js";
+import type { DeployRequest, Release } from "../../packages/deploy/src/types.js";
+import { createFixtureApp, type FixtureApp } from "./fixture.js";
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
 function running(pid: number): boolean {
@@ -98,3 +101,205 @@ function readPid(path: string): number | null {
     return null;
   }
 }
+
+/** A deploy request for `release` of the fixture app, its progress lines collected in `log`. */
+function request(app: FixtureApp, release: Release, extra: Partial<DeployRequest> = {}): DeployRequest & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    env: "production",
+    gitDir: app.gitDir,
+    signal: new AbortController().signal,
+    log: (line) => lines.push(line),
+    outputLimit: 65536,
+    release,
+    previous: null,
+    lastGood: null,
+    lines,
+    ...extra,
+  };
+}
+
+/** The release directories (not markers or temporary names) under `<root>/releases`. */
+function releaseDirs(app: FixtureApp): string[] {
+  return readdirSync(join(app.root, "releases")).sort();
+}
+
+const countBuilds = 'echo "$SHIPGATE_TAG" >> "$SHIPGATE_ROOT/builds.log"';
+const builds = (app: FixtureApp) =>
+  existsSync(join(app.root, "builds.log")) ? readFileSync(join(app.root, "builds.log"), "utf8").split("\n").filter(Boolean) : [];
+
+describe("the release-dir deployer", () => {
+  it("deploys v1 then v2 into releases/<tag>, swaps current, restarts, and the app serves v2 over HTTP", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2 } = app.releases;
+    const deployer = createDeployer(app.deployer({ build: [countBuilds] }));
+    const first = await deployer.deploy(request(app, v1));
+    expect(first).toMatchObject({ ok: true, reason: `deployed v1 (${v1.sha.slice(0, 12)}) into releases/v1` });
+    expect(await app.waitForVersion("v1")).toBe("v1");
+    const second = await deployer.deploy(request(app, v2, { previous: v1, lastGood: v1 }));
+    expect(second.ok).toBe(true);
+    expect(await app.waitForVersion("v2")).toBe("v2");
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "v2"));
+    expect(releaseDirs(app)).toEqual([".v1.json", ".v2.json", "v1", "v2"]);
+    expect(readlinkSync(join(app.root, "releases", "v2", ".env"))).toBe(join(app.root, "shared", ".env"));
+    expect(builds(app)).toEqual(["v1", "v2"]);
+    expect(second.output).toContain(`$ ${countBuilds}`);
+  });
+
+  it("restores v1 by swapping back to its kept directory and restarting, without running the build again", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2 } = app.releases;
+    const deployer = createDeployer(app.deployer({ build: [countBuilds] }));
+    expect((await deployer.deploy(request(app, v1))).ok).toBe(true);
+    expect((await deployer.deploy(request(app, v2, { previous: v1, lastGood: v1 }))).ok).toBe(true);
+    expect(await app.waitForVersion("v2")).toBe("v2");
+    const restored = await deployer.restore(request(app, v1, { previous: v2, lastGood: v1 }));
+    expect(restored).toMatchObject({ ok: true, reason: `restored v1 (${v1.sha.slice(0, 12)}) from releases/v1 without rebuilding` });
+    expect(await app.waitForVersion("v1")).toBe("v1");
+    expect(builds(app)).toEqual(["v1", "v2"]);
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "v1"));
+  });
+
+  it("falls back to a full deploy when the release to restore is no longer kept", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2 } = app.releases;
+    const deployer = createDeployer(app.deployer({ build: [countBuilds] }));
+    await deployer.deploy(request(app, v1));
+    await deployer.deploy(request(app, v2, { previous: v1, lastGood: v1 }));
+    rmSync(join(app.root, "releases", "v1"), { recursive: true });
+    const restored = await deployer.restore(request(app, v1, { previous: v2, lastGood: v1 }));
+    expect(restored.ok).toBe(true);
+    expect(restored.reason).toContain("is no longer kept on disk: deploying it again");
+    expect(builds(app)).toEqual(["v1", "v2", "v1"]);
+    expect(await app.waitForVersion("v1")).toBe("v1");
+  });
+
+  it("keeps N releases but never deletes the current one or the last good one", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2, v3, v4 } = app.releases;
+    const deployer = createDeployer(app.deployer({ keep: 2, restart: undefined }));
+    expect((await deployer.deploy(request(app, v1))).ok).toBe(true);
+    // v2..v4 never passed verification: v1 stays the last good release while they come and go.
+    for (const [release, previous] of [
+      [v2, v1],
+      [v3, v2],
+      [v4, v3],
+    ] as const) {
+      expect((await deployer.deploy(request(app, release, { previous, lastGood: v1 }))).ok).toBe(true);
+    }
+    expect(releaseDirs(app)).toEqual([".v1.json", ".v4.json", "v1", "v4"]);
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "v4"));
+  });
+
+  it("leaves current untouched and no half-built directory when a build step fails", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2 } = app.releases;
+    await createDeployer(app.deployer()).deploy(request(app, v1));
+    const failing = createDeployer(app.deployer({ build: ["echo compiling; exit 3"] }));
+    const outcome = await failing.deploy(request(app, v2, { previous: v1, lastGood: v1 }));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toBe(
+      `the build of v2 (${v2.sha.slice(0, 12)}) failed: \`echo compiling; exit 3\` failed: it exited with code 3; current was not changed`,
+    );
+    expect(outcome.output).toContain("compiling");
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "v1"));
+    expect(releaseDirs(app)).toEqual([".v1.json", "v1"]);
+    expect(await app.waitForVersion("v1")).toBe("v1");
+  });
+
+  it("kills a build step that runs past the timeout with its whole process tree and fails the deploy", async () => {
+    const app = await createFixtureApp();
+    const hang = 'sleep 1000 & echo $! > "$SHIPGATE_ROOT/build.pid"; wait';
+    const deployer = createDeployer({ ...app.deployer({ build: [hang], restart: undefined }), timeout: 0.3 });
+    const outcome = await deployer.deploy(request(app, app.releases.v1));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toContain("timed out after 0.3 s; its whole process group was killed");
+    expect(await waitUntil(() => !running(Number(readFileSync(join(app.root, "build.pid"), "utf8"))))).toBe(true);
+    expect(releaseDirs(app)).toEqual([]);
+    expect(existsSync(join(app.root, "current"))).toBe(false);
+  });
+
+  it("rebuilds a release directory that a crashed deploy left incomplete, and reuses one that is complete", async () => {
+    const app = await createFixtureApp();
+    const { v1 } = app.releases;
+    mkdirSync(join(app.root, "releases", "v1"), { recursive: true });
+    writeFileSync(join(app.root, "releases", "v1", "half-written"), "");
+    const deployer = createDeployer(app.deployer({ build: [countBuilds] }));
+    expect((await deployer.deploy(request(app, v1))).ok).toBe(true);
+    expect(existsSync(join(app.root, "releases", "v1", "half-written"))).toBe(false);
+    const again = request(app, v1, { previous: v1 });
+    expect((await deployer.deploy(again)).ok).toBe(true);
+    expect(again.lines).toContain("releases/v1 is already built: reusing it");
+    expect(builds(app)).toEqual(["v1"]);
+    expect(await app.waitForVersion("v1")).toBe("v1");
+  });
+
+  it("maps tag names with slashes, spaces or a leading dot to directory names that stay inside releases/", async () => {
+    expect(safeDirName("v1.2.3")).toBe("v1.2.3");
+    expect(safeDirName("release/2026.01")).toBe("release%2F2026.01");
+    expect(safeDirName("a b")).toBe("a%20b");
+    expect(safeDirName("..")).toBe("%2E.");
+    expect(safeDirName("a%2Fb")).not.toBe(safeDirName("a/b"));
+    expect(safeDirName("x".repeat(300)).length).toBeLessThanOrEqual(200);
+
+    const app = await createFixtureApp();
+    app.repo.git("tag", "release/2026.01", app.releases.v2.sha);
+    const outcome = await createDeployer(app.deployer()).deploy(request(app, { tag: "release/2026.01", sha: app.releases.v2.sha }));
+    expect(outcome.ok).toBe(true);
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "release%2F2026.01"));
+    expect(readdirSync(app.root).sort()).toEqual(["current", "releases", "shared"]);
+    expect(await app.waitForVersion("v2")).toBe("v2");
+  });
+
+  it("refuses a relative root or a shared path that leaves the release, before touching anything", async () => {
+    const app = await createFixtureApp();
+    const configError = (message: string): unknown =>
+      expect.objectContaining({ name: "ConfigError", exitCode: 2, message: expect.stringContaining(message) as unknown });
+    expect(() => createDeployer(app.deployer({ root: "srv/app" }))).toThrow(configError('the release-dir root "srv/app" is not an absolute path'));
+    expect(() => createDeployer(app.deployer({ shared: ["../etc/passwd"] }))).toThrow(configError('must not contain ".."'));
+    expect(() => createDeployer(app.deployer({ shared: ["/etc/passwd"] }))).toThrow(configError('the shared path "/etc/passwd"'));
+    expect(existsSync(join(app.root, "releases"))).toBe(false);
+  });
+
+  it("fails with the missing shared file named, and leaves no release behind", async () => {
+    const app = await createFixtureApp();
+    const outcome = await createDeployer(app.deployer({ shared: [".env", "config/secrets.yml"] })).deploy(request(app, app.releases.v1));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toContain(`the shared file config/secrets.yml does not exist: create ${join(app.root, "shared", "config", "secrets.yml")} first`);
+    expect(releaseDirs(app)).toEqual([]);
+  });
+});
+
+describe("the command deployer", () => {
+  it("runs the user's script with the SHIPGATE_* variables, and restore runs it again for the release to put back", async () => {
+    const app = await createFixtureApp();
+    const { v1, v2 } = app.releases;
+    const cwd = tempDir();
+    const deployer = createDeployer({ type: "command", command: 'env | grep ^SHIPGATE_ | sort > "$SHIPGATE_ACTION-$SHIPGATE_TAG.env"', cwd, timeout: 30 });
+    expect((await deployer.deploy(request(app, v2, { previous: v1, lastGood: v1 }))).ok).toBe(true);
+    expect(readFileSync(join(cwd, "deploy-v2.env"), "utf8")).toBe(
+      [
+        "SHIPGATE_ACTION=deploy",
+        "SHIPGATE_ENV=production",
+        `SHIPGATE_LAST_GOOD_SHA=${v1.sha}`,
+        "SHIPGATE_LAST_GOOD_TAG=v1",
+        `SHIPGATE_PREVIOUS_SHA=${v1.sha}`,
+        "SHIPGATE_PREVIOUS_TAG=v1",
+        `SHIPGATE_SHA=${v2.sha}`,
+        "SHIPGATE_TAG=v2",
+        "",
+      ].join("\n"),
+    );
+    expect((await deployer.restore(request(app, v1, { previous: v2, lastGood: v1 }))).ok).toBe(true);
+    expect(readFileSync(join(cwd, "restore-v1.env"), "utf8")).toContain("SHIPGATE_TAG=v1\n");
+  });
+
+  it("fails with the script's exit code and keeps its output", async () => {
+    const app = await createFixtureApp();
+    const deployer = createDeployer({ type: "command", command: ["sh", "-c", "echo 'rsync: connection refused' >&2; exit 12"], cwd: tempDir(), timeout: 30 });
+    const outcome = await deployer.deploy(request(app, app.releases.v1));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toContain("failed: it exited with code 12");
+    expect(outcome.output).toBe("rsync: connection refused\n");
+  });
+});
