@@ -1,4 +1,7 @@
 /** The one runner for every external command the deploy package starts: its own process group, a timeout, bounded output. */
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { execa } from "execa";
 import { createDebug, scrubGitEnv } from "@shipgate/core";
 import type { CommandLineSetting } from "./settings.js";
@@ -51,61 +54,77 @@ export async function runCommand(command: CommandLineSetting, options: RunOption
   if (options.signal?.aborted)
     return finish({ ok: false, reason: runMessages.cancelled(name), exitCode: null, signal: null, timedOut: false, cancelled: true });
 
+  // Both streams go to one file: the order of lines is exactly the order they were written in, and a process left
+  // running in the background (a daemon whose output was not redirected) holds no pipe that the runner would wait on.
+  const capture = openCapture();
+  let ended: Ended;
+  try {
+    ended = await runInGroup(file, args, options, capture.fd);
+  } finally {
+    capture.readTail(tail);
+  }
+  const { exitCode, signal, spawnError } = ended;
+  const timedOut = ended.stopped === "timeout";
+  const cancelled = ended.stopped === "cancel";
+  const ok = !timedOut && !cancelled && exitCode !== null && (options.okExitCodes ?? [0]).includes(exitCode);
+  let reason: string;
+  if (timedOut) reason = runMessages.timedOut(name, options.timeoutMs);
+  else if (cancelled) reason = runMessages.cancelled(name);
+  else if (spawnError !== null) reason = runMessages.cannotRun(name, spawnError);
+  else if (exitCode === null) reason = runMessages.killed(name, signal ?? "a signal");
+  else reason = ok ? runMessages.passed(name, exitCode) : runMessages.exited(name, exitCode);
+  return finish({ ok, reason, exitCode, signal, timedOut, cancelled });
+}
+
+interface Ended {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the runner stopped the command, if it did. */
+  stopped: "timeout" | "cancel" | null;
+  /** Why the command could not be started (not found, not executable, no such cwd). */
+  spawnError: string | null;
+}
+
+/** Runs the command detached in its own process group and, on timeout or abort, kills the whole group. */
+async function runInGroup(file: string, args: readonly string[], options: RunOptions, outputFd: number): Promise<Ended> {
   const child = execa(file, args, {
     cwd: options.cwd,
     env: { ...commandEnv(), ...options.env },
     extendEnv: false,
     detached: true,
     stdin: "ignore",
-    all: true,
-    buffer: false,
+    // execa's types list descriptors 3-9 only; any descriptor open in this process is handed to spawn as is.
+    stdout: outputFd as 3,
+    stderr: outputFd as 3,
     reject: false,
-    stripFinalNewline: false,
     windowsHide: true,
   });
-  child.all.on("data", (chunk: Buffer) => tail.push(chunk));
-
-  let stopping: "timeout" | "cancel" | null = null;
+  let stopped: Ended["stopped"] = null;
   const stop = (why: "timeout" | "cancel") => {
-    if (stopping !== null) return;
-    stopping = why;
+    if (stopped !== null) return;
+    stopped = why;
     killGroup(child.pid, "SIGTERM");
     const force = setTimeout(() => killGroup(child.pid, "SIGKILL"), options.killGraceMs ?? 3000);
     child.once("exit", () => {
       clearTimeout(force);
-      killGroup(child.pid, "SIGKILL"); // whatever ignored SIGTERM in the group
+      killGroup(child.pid, "SIGKILL"); // whatever in the group ignored SIGTERM
     });
   };
   const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
   const onAbort = () => stop("cancel");
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  child.once("exit", () => {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-    // A process left running in the background (a daemon whose output was not redirected) may hold the output pipe
-    // open: once the command itself exited, its output is read for a moment longer and then no more.
-    setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, OUTPUT_DRAIN_MS).unref();
-  });
-
   const result = await child;
-
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
   const exitCode = result.exitCode ?? null;
   const signal = result.signal ?? null;
-  const timedOut = stopping === "timeout";
-  const cancelled = stopping === "cancel";
-  const spawnError =
-    exitCode === null && signal === null && !timedOut && !cancelled ? (result.cause instanceof Error ? result.cause.message : result.message) : null;
-  const ok = !timedOut && !cancelled && exitCode !== null && (options.okExitCodes ?? [0]).includes(exitCode);
-  let reason: string;
-  if (timedOut) reason = runMessages.timedOut(name, options.timeoutMs);
-  else if (cancelled) reason = runMessages.cancelled(name);
-  else if (spawnError !== null) reason = runMessages.cannotRun(name, spawnError ?? "unknown error");
-  else if (exitCode === null) reason = runMessages.killed(name, signal ?? "a signal");
-  else reason = ok ? runMessages.passed(name, exitCode) : runMessages.exited(name, exitCode);
-  return finish({ ok, reason, exitCode, signal, timedOut, cancelled });
+  const notStarted = exitCode === null && signal === null && stopped === null;
+  return {
+    exitCode,
+    signal,
+    stopped,
+    spawnError: notStarted ? (result.cause instanceof Error ? result.cause.message : (result.message ?? "unknown error")) : null,
+  };
 }
 
 /** The SHIPGATE_* variables every deploy, restart and verify command gets (empty when there is no such release). */
@@ -142,6 +161,19 @@ export class OutputTail {
   private total = 0;
 
   constructor(private readonly limit: number) {}
+
+  /** Takes the last bytes of a file of `size` bytes (the rest counts as cut). */
+  pushTail(fd: number, size: number): void {
+    const length = Math.min(size, this.limit);
+    const data = Buffer.alloc(length);
+    for (let at = 0; at < length;) {
+      const n = readSync(fd, data, at, length - at, size - length + at);
+      if (n === 0) break;
+      at += n;
+    }
+    this.total += size - length;
+    this.push(data);
+  }
 
   push(chunk: Buffer): void {
     this.total += chunk.length;
@@ -183,9 +215,6 @@ export function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-/** After the command exited, how long its output pipe may stay open before it is no longer read. */
-const OUTPUT_DRAIN_MS = 200;
-
 /** Variables nested git calls must not inherit from a hook (GIT_DIR of the bare repository, ...). */
 const KEPT_GIT_VARS = new Set([
   "GIT_SSH",
@@ -201,6 +230,23 @@ function commandEnv(): Record<string, string> {
   const env = scrubGitEnv(process.env, KEPT_GIT_VARS);
   for (const key of Object.keys(env)) if (key.startsWith("SHIPGATE_")) delete env[key];
   return env;
+}
+
+/** An unlinked temporary file that a command writes its output to; only its tail is ever read. */
+function openCapture(): { fd: number; readTail: (into: OutputTail) => void } {
+  const dir = mkdtempSync(join(tmpdir(), "shipgate-output-"));
+  const fd = openSync(join(dir, "output"), "w+", 0o600);
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    fd,
+    readTail: (into) => {
+      try {
+        into.pushTail(fd, fstatSync(fd).size);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
