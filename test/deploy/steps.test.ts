@@ -2,10 +2,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "@shipgate/test-utils";
 import { createDeployer, safeDirName } from "../../packages/deploy/src/deployers/index.js";
 import { runCommand } from "../../packages/deploy/src/process.js";
+import { createCommandVerifier, createHttpVerifier, createVerifiers, runVerification } from "../../packages/deploy/src/verifiers/index.js";
 import type { DeployRequest, Release } from "../../packages/deploy/src/types.js";
 import { createFixtureApp, type FixtureApp } from "./fixture.js";
 
@@ -53,7 +56,7 @@ describe("the command runner", () => {
     expect(await waitUntil(() => !running(readPid(join(dir, "grandchild.pid"))!))).toBe(true);
   });
 
-  it("captures stdout and stderr together and keeps only the tail beyond the limit, saying how much was cut", async () => {
+  it("captures stdout and stderr interleaved in the order they were written, and keeps only the tail beyond the limit, saying how much was cut", async () => {
     const dir = tempDir();
     const result = await runCommand("echo to-stdout; echo to-stderr >&2; yes 0123456789 | head -c 5000; echo; echo the-end", {
       cwd: dir,
@@ -64,8 +67,8 @@ describe("the command runner", () => {
     expect(Buffer.byteLength(result.output.replace(/^\[.*?\]\n/, ""))).toBe(100);
     expect(result.output).toMatch(/^\[… \d+ earlier bytes of output cut …\]\n/);
     expect(result.output.endsWith("the-end\n")).toBe(true);
-    const both = await runCommand("echo to-stdout; echo to-stderr >&2", { cwd: dir, timeoutMs: 10_000, outputLimit: 100 });
-    expect(both.output.split("\n").sort()).toEqual(["", "to-stderr", "to-stdout"]);
+    const both = await runCommand("for i in 1 2 3; do echo out$i; echo err$i >&2; done", { cwd: dir, timeoutMs: 10_000, outputLimit: 100 });
+    expect(both.output).toBe("out1\nerr1\nout2\nerr2\nout3\nerr3\n");
   });
 
   it("runs an argument list as an argument vector, never through a shell", async () => {
@@ -84,7 +87,7 @@ describe("the command runner", () => {
     expect(missing.reason).toMatch(/^cannot run `shipgate-no-such-program`: .*ENOENT/);
   });
 
-  it("returns once the command exits even when a background process it started keeps the output pipe open", async () => {
+  it("returns once the command exits even when a background process it started keeps its output open", async () => {
     const dir = tempDir();
     const result = await runCommand("sleep 1000 & echo $! > daemon.pid; echo started", { cwd: dir, timeoutMs: 30_000, outputLimit: 1000 });
     const daemon = Number(readFileSync(join(dir, "daemon.pid"), "utf8"));
@@ -301,5 +304,121 @@ describe("the command deployer", () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.reason).toContain("failed: it exited with code 12");
     expect(outcome.output).toBe("rsync: connection refused\n");
+  });
+});
+
+/** Deploys `tag` of the fixture app with release-dir and waits until it serves (or, for v5, until nothing answers). */
+async function serve(app: FixtureApp, tag: "v1" | "v3" | "v4" | "v5"): Promise<DeployRequest> {
+  const deployed = request(app, app.releases[tag]);
+  expect((await createDeployer(app.deployer()).deploy(deployed)).ok).toBe(true);
+  if (tag === "v5") expect(await waitUntil(() => !running(Number(readFileSync(join(app.root, "shared", "app.pid"), "utf8"))), 250)).toBe(true);
+  else expect(await app.waitForVersion(tag)).toBe(tag);
+  return deployed;
+}
+
+describe("the http verifier", () => {
+  it("passes a healthy release once enough consecutive probes answer the expected status and body", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v1");
+    const outcome = await runVerification([createHttpVerifier(app.health({ successes: 3, body: "ok v1" }))], deployed, 30);
+    expect(outcome).toMatchObject({ ok: true, probes: 3 });
+    expect(outcome.reason).toBe(`verified: http ${app.baseUrl}/health: 3 consecutive probes passed (3 probes)`);
+    expect(outcome.output.match(/^probe \d+ at .*: answered 200/gm)).toHaveLength(3);
+    const wrongBody = await runVerification([createHttpVerifier(app.health({ body: "ok v2" }))], deployed, 30);
+    expect(wrongBody.reason).toContain('the last one: answered 200 but the body does not contain "ok v2"');
+  });
+
+  it("fails a release whose health check answers 500 after exactly `failures` consecutive probes, and records the detection time", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v3");
+    const outcome = await runVerification([createHttpVerifier(app.health({ failures: 3, interval: 0.1 }))], deployed, 30);
+    expect(outcome).toMatchObject({ ok: false, probes: 3 });
+    expect(outcome.reason).toBe(`http ${app.baseUrl}/health: 3 consecutive probes failed; the last one: answered 500, expected 200`);
+    expect(outcome.detectionMs).toEqual(expect.any(Number));
+    expect(outcome.output.match(/^probe \d+ at .*: answered 500, expected 200/gm)).toHaveLength(3);
+  });
+
+  it("fails a release that crashed at start: the probes find the connection refused", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v5");
+    const outcome = await runVerification([createHttpVerifier(app.health({ failures: 4 }))], deployed, 30);
+    expect(outcome).toMatchObject({ ok: false, probes: 4 });
+    expect(outcome.reason).toBe(`http ${app.baseUrl}/health: 4 consecutive probes failed; the last one: connection refused`);
+  });
+
+  it("fails when the window closes before enough probes agree", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v1");
+    const outcome = await runVerification([createHttpVerifier(app.health({ successes: 1000, interval: 0.05 }))], deployed, 0.5);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toMatch(/: no verdict before the verification window closed \(\d+ probes; the last one: answered 200\)$/);
+    expect(outcome.probes).toBeGreaterThan(0);
+    expect(outcome.probes).toBeLessThan(1000);
+  });
+
+  it("counts a probe that gets no answer within its timeout as a failure", async () => {
+    const app = await createFixtureApp();
+    const deployed = request(app, app.releases.v1);
+    const silent = createServer(() => undefined); // accepts connections, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => void silent.close());
+    silent.on("connection", (socket) => onTestFinished(() => void socket.destroy()));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/health`;
+    const outcome = await runVerification([createHttpVerifier(app.health({ url, timeout: 0.1, failures: 2 }))], deployed, 30);
+    expect(outcome).toMatchObject({ ok: false, probes: 2 });
+    expect(outcome.reason).toContain("2 consecutive probes failed; the last one: no response within 0.1 s");
+  });
+});
+
+describe("the command verifier and the verification window", () => {
+  it("fails a release whose smoke test exits non-zero, and passes one whose smoke test passes", async () => {
+    const app = await createFixtureApp();
+    const broken = await serve(app, "v4");
+    const failed = await runVerification([createCommandVerifier(app.smoke())], broken, 30);
+    expect(failed).toMatchObject({ ok: false, probes: 1, reason: "command node smoke.mjs: exited with code 1, expected 0" });
+    expect(failed.output).toContain('smoke test failed: /greeting answered 500 "broken"');
+    const healthy = await serve(app, "v1");
+    const passed = await runVerification([createCommandVerifier(app.smoke())], healthy, 30);
+    expect(passed).toMatchObject({ ok: true, reason: "verified: command node smoke.mjs: exited with code 0" });
+  });
+
+  it("passes when every configured verifier passes, and names each one", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v1");
+    const verifiers = createVerifiers({ window: 30, http: [app.health()], commands: [app.smoke()] });
+    const outcome = await runVerification(verifiers, deployed, 30);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.reason).toBe(`verified: http ${app.baseUrl}/health: 2 consecutive probes passed (2 probes); command node smoke.mjs: exited with code 0`);
+    expect(outcome.output).toContain(`== http ${app.baseUrl}/health\n`);
+    expect(outcome.output).toContain("== command node smoke.mjs\nsmoke test passed\n");
+  });
+
+  it("stops the other verifiers, killing their processes, as soon as one fails", async () => {
+    const app = await createFixtureApp();
+    const deployed = await serve(app, "v3");
+    const pidFile = join(app.root, "checker.pid");
+    const slowChecker = createCommandVerifier({ command: `sleep 1000 & echo $! > ${pidFile}; wait`, exitCode: 0, cwd: app.root, timeout: 600 });
+    const outcome = await runVerification([slowChecker, createHttpVerifier(app.health({ failures: 2 }))], deployed, 600);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toBe(`http ${app.baseUrl}/health: 2 consecutive probes failed; the last one: answered 500, expected 200`);
+    expect(await waitUntil(() => !running(readPid(pidFile)!))).toBe(true);
+  });
+
+  it("says the verification was cancelled when the worker stops it", async () => {
+    const app = await createFixtureApp();
+    const controller = new AbortController();
+    const deployed = { ...(await serve(app, "v1")), signal: controller.signal };
+    const run = runVerification([createHttpVerifier(app.health({ successes: 1000 }))], deployed, 600);
+    setTimeout(() => controller.abort(), 200);
+    expect(await run).toMatchObject({ ok: false, reason: "verification was cancelled" });
+  });
+
+  it("passes with nothing to verify when no verifier is configured", async () => {
+    const app = await createFixtureApp();
+    expect(await runVerification([], request(app, app.releases.v1), 1)).toMatchObject({
+      ok: true,
+      probes: 0,
+      reason: "no verifiers configured: nothing to verify",
+    });
   });
 });
