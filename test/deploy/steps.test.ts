@@ -87,6 +87,24 @@ describe("the command runner", () => {
     expect(missing.reason).toMatch(/^cannot run `shipgate-no-such-program`: .*ENOENT/);
   });
 
+  it("hides a hook's GIT_* variables and inherited SHIPGATE_* variables from the command, and adds the ones it is given", async () => {
+    const dir = tempDir();
+    const saved = { GIT_DIR: process.env["GIT_DIR"], SHIPGATE_TAG: process.env["SHIPGATE_TAG"], GIT_SSH_COMMAND: process.env["GIT_SSH_COMMAND"] };
+    Object.assign(process.env, { GIT_DIR: "/srv/repo.git", SHIPGATE_TAG: "stale", GIT_SSH_COMMAND: "ssh -i key" });
+    onTestFinished(() => {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    });
+    const result = await runCommand('echo "${GIT_DIR-unset} ${SHIPGATE_TAG-unset} ${GIT_SSH_COMMAND-unset} $EXTRA"', {
+      cwd: dir,
+      env: { EXTRA: "given" },
+      timeoutMs: 10_000,
+      outputLimit: 1000,
+    });
+    expect(result.output).toBe("unset unset ssh -i key given\n");
+  });
+
   it("returns once the command exits even when a background process it started keeps its output open", async () => {
     const dir = tempDir();
     const result = await runCommand("sleep 1000 & echo $! > daemon.pid; echo started", { cwd: dir, timeoutMs: 30_000, outputLimit: 1000 });

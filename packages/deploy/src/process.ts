@@ -3,7 +3,7 @@ import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { createDebug, scrubGitEnv } from "@shipgate/core";
+import { createDebug } from "@shipgate/core";
 import type { CommandLineSetting } from "./settings.js";
 import type { DeployRequest, StepOutcome } from "./types.js";
 
@@ -215,22 +215,21 @@ export function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-/** Variables nested git calls must not inherit from a hook (GIT_DIR of the bare repository, ...). */
-const KEPT_GIT_VARS = new Set([
-  "GIT_SSH",
-  "GIT_SSH_COMMAND",
-  "GIT_ASKPASS",
-  "GIT_TERMINAL_PROMPT",
-  "GIT_CONFIG_NOSYSTEM",
-  "GIT_CONFIG_GLOBAL",
-  "GIT_CONFIG_SYSTEM",
-]);
-
+/**
+ * The worker's environment for a user's command: no GIT_* variable of a hook (GIT_DIR would point the command's own git
+ * at the bare repository) except how git reaches remotes and which config it reads, and no inherited SHIPGATE_*.
+ */
 function commandEnv(): Record<string, string> {
-  const env = scrubGitEnv(process.env, KEPT_GIT_VARS);
-  for (const key of Object.keys(env)) if (key.startsWith("SHIPGATE_")) delete env[key];
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || key.startsWith("SHIPGATE_")) continue;
+    if (key.startsWith("GIT_") && !KEPT_GIT_VAR.test(key)) continue;
+    env[key] = value;
+  }
   return env;
 }
+
+const KEPT_GIT_VAR = /^GIT_(?:SSH|SSH_COMMAND|ASKPASS|TERMINAL_PROMPT|CONFIG_NOSYSTEM|CONFIG_GLOBAL|CONFIG_SYSTEM)$/;
 
 /** An unlinked temporary file that a command writes its output to; only its tail is ever read. */
 function openCapture(): { fd: number; readTail: (into: OutputTail) => void } {
