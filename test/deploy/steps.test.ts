@@ -291,6 +291,32 @@ describe("the release-dir deployer", () => {
   });
 });
 
+describe("the release-dir deployer against hostile input", () => {
+  it("refuses to link a shared path through a directory that the release commits as a symlink to elsewhere", async () => {
+    const app = await createFixtureApp();
+    const outside = tempDir();
+    const sha = app.repo.commit("feat: config lives elsewhere", { config: { symlink: outside } });
+    mkdirSync(join(app.root, "shared", "config", "local"), { recursive: true });
+    writeFileSync(join(app.root, "shared", "config", "local", "app.yml"), "secret: 1\n");
+    const outcome = await createDeployer(app.deployer({ shared: ["config/local/app.yml"] })).deploy(request(app, { tag: "v6", sha }));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toContain('the shared path "config/local/app.yml" must be relative to <root>/shared');
+    expect(readdirSync(outside)).toEqual([]);
+    expect(releaseDirs(app)).toEqual([]);
+  });
+
+  it("fails without touching current when the release's commit is not in the repository", async () => {
+    const app = await createFixtureApp();
+    await createDeployer(app.deployer()).deploy(request(app, app.releases.v1));
+    const missing = { tag: "v9", sha: "0123456789abcdef0123456789abcdef01234567" };
+    const outcome = await createDeployer(app.deployer()).deploy(request(app, missing));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toMatch(/^cannot read the files of v9 \(0123456789ab\) from the repository: git archive .* failed/);
+    expect(readlinkSync(join(app.root, "current"))).toBe(join("releases", "v1"));
+    expect(releaseDirs(app)).toEqual([".v1.json", "v1"]);
+  });
+});
+
 describe("the command deployer", () => {
   it("runs the user's script with the SHIPGATE_* variables, and restore runs it again for the release to put back", async () => {
     const app = await createFixtureApp();

@@ -109,21 +109,32 @@ async function runSteps(
 
 /** Links `<root>/shared/<path>` into the release for each shared path, replacing what the release has there. */
 function linkShared(layout: ReleaseLayout, dir: string, shared: readonly string[]): string | null {
-  const inside = realpathSync(dir);
   for (const path of shared) {
     const relative = stripSlash(path);
     const source = join(layout.shared, relative);
     if (path.endsWith("/")) mkdirSync(source, { recursive: true });
     else if (!existsSync(source)) return say.sharedMissing(path, source);
+    // A directory on the way that the release commits as a symlink must not lead the link (or a mkdir) out of it.
+    if (symlinkOnTheWay(dir, dirname(relative))) return say.badSharedPath(path);
     const target = join(dir, relative);
     mkdirSync(dirname(target), { recursive: true });
-    // A directory of the release that is a symlink (committed as one) must not lead the link outside the release.
-    const parent = realpathSync(dirname(target));
-    if (parent !== inside && !parent.startsWith(inside + sep)) return say.badSharedPath(path);
     rmSync(target, { recursive: true, force: true });
     symlinkSync(source, target);
   }
   return null;
+}
+
+function symlinkOnTheWay(dir: string, relativeParent: string): boolean {
+  let at = dir;
+  for (const part of relativeParent.split(sep).filter((p) => p !== "" && p !== ".")) {
+    at = join(at, part);
+    try {
+      if (lstatSync(at).isSymbolicLink()) return true;
+    } catch {
+      return false; // from here on mkdir creates real directories
+    }
+  }
+  return false;
 }
 
 /** Keeps the newest `keep` complete releases; the current one, the last good one and the one just deployed always stay. */
