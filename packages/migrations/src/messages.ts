@@ -91,6 +91,17 @@ export const messages = {
   noMigrations: "no migration directory found",
   unknownRevision: (rev: string) => `"${rev}" does not name a commit`,
   unknownRevisionHint: "Pass a tag, branch or commit id; in CI fetch the full history and tags (actions/checkout with fetch-depth: 0).",
+  autoChose: (ref: string, oid: string) => `--from auto chose ${ref} (${oid}), the last good deploy, which`,
+  reversedRange: (from: string, to: string, newer: string) =>
+    `${from} is not an ancestor of --to ${to}: --to ${to} is older than ${newer}, so there is no new migration to check, and the older release would run on a schema it has never seen`,
+  reversedRangeHint: (from: string, to: string) =>
+    `The gate checks a candidate against the release running before it; swap them: --from ${to} --to ${from}. A rollback to ${to} needs no gate of its own: the gate of the newer release proved that the one before it runs on its schema.`,
+  autoBehindHint:
+    "Production already runs a release newer than --to: gate a candidate that contains it, or pass --from explicitly to compare with another release.",
+  divergedRange: (from: string, to: string, base: string | null) =>
+    `${from} is not an ancestor of --to ${to}: ${base === null ? "they share no history" : `they branched off at ${base}`}, so the candidate lacks changes of the release it replaces (migrations that may already run in production), and comparing the two would judge neither`,
+  divergedRangeHint: (from: string) =>
+    `Bring it into the candidate's history: merge ${from} into the candidate (or rebase the candidate onto it) and gate again; pass another --from only if production really runs that release.`,
   queryBroken: (query: string, where: string, error: string, cause: string) => `old query ${query} (${where}) no longer prepares: ${error}; broken by ${cause}`,
   queryBrokenFix: "Keep the old schema working for the previous release (expand now, contract in a later release), or change the migration.",
   queryFailsBefore: (query: string, where: string, error: string) => `old query ${query} (${where}) does not prepare even on the old schema: ${error}`,
