@@ -79,6 +79,14 @@ export const messages = {
   emptyDownFix: "Write the statements that undo the up migration, or make the down fail loudly with a comment that says why it cannot be undone.",
   parseError: (message: string) => `does not parse as PostgreSQL 18: ${message}`,
   parseErrorFix: "Fix the SQL (templated SQL must be rendered before shipgate reads it).",
+  invalidEncoding: (what: string) =>
+    `${what}: a database created with UTF8 refuses it (invalid byte sequence for encoding "UTF8"), so psql and migration tools fail to apply it`,
+  invalidEncodingFix: (kind: "invalid-utf8" | "nul" | "utf16") =>
+    kind === "utf16"
+      ? "Save the file as UTF-8 without a byte order mark (e.g. `iconv -f UTF-16 -t UTF-8 file.sql`)."
+      : kind === "nul"
+        ? "Remove the NUL byte; PostgreSQL text cannot hold it (binary data belongs in a bytea literal such as '\\x00')."
+        : "Save the file as UTF-8; a file saved as Latin-1 converts with `iconv -f WINDOWS-1252 -t UTF-8 file.sql`.",
   suppressionNoReason: (text: string) => `suppression "${text}" has no reason, so it suppresses nothing`,
   suppressionFix: "Write it as `-- shipgate-ignore <rule>: <why this is safe>` (the reason is mandatory).",
   suppressionUnknownRule: (rule: string) => `suppression names an unknown rule "${rule}"`,
