@@ -14,3 +14,5 @@ export { openPglite, openServer, type Database } from "./dynamic/database.js";
 export { loadMigrations, listTree, inMigrationDirs } from "./tree.js";
 export { resolveRange, migrationsSettings, withMigrationPolicies, type ResolvedRange, type UnknownRevision } from "./release.js";
 export { MigrationsOptions, DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
+export { guardRun, type GuardOptions } from "./guard.js";
+export { checkDatabase, redactUrl } from "./dynamic/database-url.js";

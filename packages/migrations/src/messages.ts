@@ -125,4 +125,13 @@ export const messages = {
   testFailed: (command: string, code: number, tail: string) =>
     `the previous release's tests (${command}) fail against the migrated schema (exit ${code}): ${tail}`,
   testFailedFix: "The previous release must keep working on the new schema; make the migration backward compatible.",
+  databaseNotUrl: (shown: string, why: string) => `the database URL "${shown}" is not a PostgreSQL URL: ${why}`,
+  databaseUrlHint:
+    "A PostgreSQL URL looks like postgres://user:password@host:5432/database (percent-encode special characters of the password, e.g. @ as %40); it comes from --database, SHIPGATE_DATABASE_URL or migrations.database.url.",
+  databaseUnreachable: (endpoint: string, shown: string, error: string) => `cannot connect to the PostgreSQL server at ${endpoint} (${shown}): ${error}`,
+  databaseUnreachableHint:
+    "Start the server, or correct the host, port, user and password of the URL (--database, SHIPGATE_DATABASE_URL or migrations.database.url); leave the URL out to verify on embedded PGlite, or pass --static to skip the database.",
+  databaseNoCreate: (user: string, endpoint: string) =>
+    `user ${user} may not create databases on ${endpoint}, and the dynamic check runs on a throw-away database`,
+  databaseNoCreateHint: (user: string) => `Allow it (ALTER ROLE ${user} CREATEDB) or use a user that may; or verify on embedded PGlite by leaving the URL out.`,
 } as const;

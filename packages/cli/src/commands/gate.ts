@@ -20,7 +20,8 @@ const gate: Command = async (argv, io) => {
     },
     USAGE,
   );
-  const { migrationsPolicy, immutabilityPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages } = await import("@shipgate/migrations");
+  const { migrationsPolicy, immutabilityPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages, guardRun } =
+    await import("@shipgate/migrations");
   const repo = await openRepo(io.cwd, io.env);
   const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
   const base = migrationsSettings(config);
@@ -37,7 +38,10 @@ const gate: Command = async (argv, io) => {
   const known = isZeroOid(range.from) ? [] : [range.from];
   const change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], { stage: "ci", known });
   try {
-    const report = await runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy, immutabilityPolicy] });
+    const log = (line: string) => io.stderr.write(`${line}\n`);
+    const report = await guardRun({ repo, settings, log }, () =>
+      runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy, immutabilityPolicy] }),
+    );
     io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
     return report.exitCode;
   } finally {

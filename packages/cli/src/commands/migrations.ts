@@ -68,7 +68,7 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
     USAGE,
   );
   const { buildRangeChange, colourEnabled, findConfigFile, formatReport, isZeroOid, loadConfig, openRepo, runPolicies } = await import("@shipgate/core");
-  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages } = await import("@shipgate/migrations");
+  const { migrationsPolicy, migrationsSettings, resolveRange, withMigrationPolicies, messages, guardRun } = await import("@shipgate/migrations");
   const repo = await openRepo(io.cwd, io.env);
   const { config } = loadConfig(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null));
   const url = values.database ?? io.env["SHIPGATE_DATABASE_URL"];
@@ -82,7 +82,10 @@ async function rangeCheck(argv: string[], io: Io): Promise<number> {
     known: isZeroOid(range.from) ? [] : [range.from],
   });
   try {
-    const report = await runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy], only: ["migrations"] });
+    const log = (line: string) => io.stderr.write(`${line}\n`);
+    const report = await guardRun({ repo, settings, log }, () =>
+      runPolicies(change, withMigrationPolicies(config, settings), { extra: [migrationsPolicy], only: ["migrations"] }),
+    );
     io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env) }));
     return report.exitCode;
   } finally {

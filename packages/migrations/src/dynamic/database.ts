@@ -74,7 +74,7 @@ export async function openServer(url: string): Promise<Database> {
  * pg's client class without pg's index, which also loads pg-pool: under resolvers that apply the `import` condition to
  * `require` (vitest with custom conditions), pg-pool arrives as an ES module namespace and pg's index fails to load.
  */
-async function loadClient(): Promise<new (config: ClientConfig) => PgClient> {
+export async function loadClient(): Promise<new (config: ClientConfig) => PgClient> {
   const specifier = "pg/lib/client.js";
   const loaded = (await import(specifier)) as { default: new (config: ClientConfig) => PgClient };
   return loaded.default;
