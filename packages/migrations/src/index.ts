@@ -15,4 +15,5 @@ export { loadMigrations, listTree, inMigrationDirs } from "./tree.js";
 export { resolveRange, migrationsSettings, withMigrationPolicies, type ResolvedRange, type UnknownRevision } from "./release.js";
 export { MigrationsOptions, DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
 export { guardRun, type GuardOptions } from "./guard.js";
+export { withCancellation, track, cancelSignal } from "./cancel.js";
 export { checkDatabase, redactUrl } from "./dynamic/database-url.js";

@@ -125,6 +125,8 @@ export const messages = {
   testFailed: (command: string, code: number, tail: string) =>
     `the previous release's tests (${command}) fail against the migrated schema (exit ${code}): ${tail}`,
   testFailedFix: "The previous release must keep working on the new schema; make the migration backward compatible.",
+  testTimedOut: (seconds: number) => `(stopped after ${seconds}s: migrations.test.timeout)`,
+  worktreeHint: "shipgate needs to check the previous release out into a temporary worktree.",
   databaseNotUrl: (shown: string, why: string) => `the database URL "${shown}" is not a PostgreSQL URL: ${why}`,
   databaseUrlHint:
     "A PostgreSQL URL looks like postgres://user:password@host:5432/database (percent-encode special characters of the password, e.g. @ as %40); it comes from --database, SHIPGATE_DATABASE_URL or migrations.database.url.",
@@ -134,4 +136,15 @@ export const messages = {
   databaseNoCreate: (user: string, endpoint: string) =>
     `user ${user} may not create databases on ${endpoint}, and the dynamic check runs on a throw-away database`,
   databaseNoCreateHint: (user: string) => `Allow it (ALTER ROLE ${user} CREATEDB) or use a user that may; or verify on embedded PGlite by leaving the URL out.`,
+  databaseMarker: (pid: number, host: string) =>
+    `shipgate migrations verify, pid ${pid} on ${host}: dropped when that run ends; a later run drops it if that process is gone`,
+  removedDeadDatabase: (name: string, pid: number) => `shipgate: removed database ${name}, left by shipgate pid ${pid}, which is no longer running`,
+  removedDeadWorktree: (dir: string, pid: number) => `shipgate: removed worktree ${dir}, left by shipgate pid ${pid}, which is no longer running`,
+  cancelling: "the run is being cancelled",
+  cancelled: (signal: string, done: readonly string[], failed: readonly string[]) =>
+    `cancelled by ${signal}${done.length > 0 ? `; ${done.join(", ")}` : ""}${failed.length > 0 ? `; could not clean up ${failed.join(", ")}` : ""}`,
+  cancelledAgain: (signal: string, left: readonly string[]) =>
+    `cancelled by ${signal}, and stopped again during the cleanup${left.length > 0 ? `; left ${left.join(", ")}` : ""}`,
+  cancelledLeftHint: "The next shipgate gate or verify in this repository (and on this database server) removes what is left, once this process has ended.",
+  cleanupTimedOut: (seconds: number) => `no answer within ${seconds}s`,
 } as const;

@@ -1,16 +1,17 @@
 /**
  * The database URL checked before a gate starts: a malformed or unreachable URL is the user's to fix (exit 2), not a crash
- * of the migrations policy.
+ * of the migrations policy. The same connection removes the verification databases of runs that are gone.
  */
 import { UsageError } from "@shipgate/core";
 import { messages } from "../messages.js";
 import { loadClient } from "./database.js";
+import { ownerGone, parseOwner } from "./owner.js";
 
 /** How long the check waits for the server to accept a connection. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Throws a UsageError unless `url` is a PostgreSQL URL of a server that accepts this user and lets it create databases. */
-export async function checkDatabase(url: string): Promise<void> {
+export async function checkDatabase(url: string, log: (line: string) => void = () => undefined): Promise<void> {
   const parsed = parseDatabaseUrl(url);
   const Client = await loadClient();
   const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -27,6 +28,7 @@ export async function checkDatabase(url: string): Promise<void> {
     );
     const me = role.rows[0];
     if (me && !me.creates) throw new UsageError(messages.databaseNoCreate(me.name, endpoint(parsed)), { hint: messages.databaseNoCreateHint(me.name) });
+    await removeDeadDatabases(client, log);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -71,4 +73,15 @@ function connectError(error: unknown): string {
   if (error instanceof AggregateError && error.message === "") return error.errors.map((e) => connectError(e)).join("; ");
   if (error instanceof Error) return error.message || ((error as NodeJS.ErrnoException).code ?? error.name);
   return String(error);
+}
+
+/** Drops `shipgate_verify_*` databases whose owner (named in the database's name) is a process of this machine that is gone. */
+async function removeDeadDatabases(client: { query<R extends object>(sql: string): Promise<{ rows: R[] }> }, log: (line: string) => void): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'shipgate\\_verify\\_%'");
+  for (const { datname } of rows) {
+    const owner = parseOwner(datname);
+    if (owner === null || !ownerGone(owner)) continue;
+    await client.query(`DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}" WITH (FORCE)`);
+    log(messages.removedDeadDatabase(datname, owner.pid));
+  }
 }
