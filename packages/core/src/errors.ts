@@ -8,6 +8,10 @@ export const ExitCode = {
   Internal: 3,
   DeployRolledBack: 4,
   DeployFrozen: 5,
+  /** Stopped by a signal after cleaning up: 128 + the signal's number, as shells report it. */
+  HangUp: 129,
+  Interrupted: 130,
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -73,6 +77,17 @@ export class InternalError extends ShipgateError {
 /** Policies refused the change; the findings were already reported. */
 export class PolicyViolation extends ShipgateError {
   readonly exitCode = ExitCode.Blocked;
+}
+
+/** A run stopped by SIGHUP, SIGINT or SIGTERM once it had removed what it made; exits 129, 130 or 143. */
+export class Cancelled extends ShipgateError {
+  readonly exitCode: ExitCode;
+  readonly signal: "SIGHUP" | "SIGINT" | "SIGTERM";
+  constructor(signal: "SIGHUP" | "SIGINT" | "SIGTERM", message: string, options?: { hint?: string }) {
+    super(message, options);
+    this.signal = signal;
+    this.exitCode = signal === "SIGHUP" ? ExitCode.HangUp : signal === "SIGINT" ? ExitCode.Interrupted : ExitCode.Terminated;
+  }
 }
 
 function firstLine(text: string): string {

@@ -36,7 +36,8 @@ async function lint(argv: string[], io: Io): Promise<number> {
   // The parser compiles off the main thread while the files are read; lintFiles awaits it and reports a failure.
   loadParser().catch(() => undefined);
   // Joined, not resolved: the OS takes `a/../b`, and path.resolve's normalising showed in profiles of 600 files.
-  const files = positionals.map((path) => ({ path, text: readFileSync(isAbsolute(path) ? path : `${io.cwd}/${path}`, "utf8") }));
+  // Bytes, not text: a file that is not UTF-8 is a finding (invalid-encoding), which decoding here would hide.
+  const files = positionals.map((path) => ({ path, text: readFileSync(isAbsolute(path) ? path : `${io.cwd}/${path}`) }));
   const findings = await lintFiles(files, values.layout === "dbmate" ? { layout: "dbmate", transaction: "always", hasDowns: true } : {});
   if (values.format === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
   else {
