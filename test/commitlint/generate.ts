@@ -3,6 +3,7 @@
  * its edges, and the shapes real histories hold (release commits, merges, reverts, fixups, dependabot bodies,
  * trailers, CRLF, editor files with comments, non-ASCII). Same seed, same messages.
  */
+import { seededRandom } from "@shipgate/test-utils";
 
 export interface Sample {
   /** What the shape is, for failure reports. */
@@ -13,18 +14,6 @@ export interface Sample {
    * `editor`: the file the commit-msg hook receives (commitlint --edit), with comments and raw whitespace.
    */
   mode: "stored" | "editor";
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TYPES = ["feat", "fix", "docs", "chore", "refactor", "perf", "test", "build", "ci", "style", "revert"];
@@ -239,7 +228,7 @@ const BREAKING = [
 ];
 
 export function generate(count: number, seed = 20260425): Sample[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const chance = (p: number) => next() < p;
   const samples: Sample[] = fixedSamples();

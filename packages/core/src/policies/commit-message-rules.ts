@@ -108,14 +108,7 @@ function judgeBody(p: ParsedMessage, s: RuleSettings): RuleResult[] {
   const raw = toLines(p.raw);
   if (raw[1] !== "")
     out.push({ rules: ["body-leading-blank"], message: "the body does not start after a blank line", fix: "Leave the second line empty.", line: 2 });
-  const long = longLine(p.body, s.bodyMaxLineLength);
-  if (long !== null)
-    out.push({
-      rules: ["body-max-line-length"],
-      message: `a body line is ${long.length} characters long (at most ${s.bodyMaxLineLength})`,
-      fix: "Wrap the body; a line with a URL may be longer.",
-      line: lineOf(raw, long),
-    });
+  out.push(...lineLength("body", p.body, s.bodyMaxLineLength, raw));
   return out;
 }
 
@@ -133,14 +126,7 @@ function judgeFooter(p: ParsedMessage, s: RuleSettings): RuleResult[] {
       fix: "Leave an empty line before the trailers, issue references and BREAKING CHANGE notes.",
       line: Math.max(offset + 1, 1),
     });
-  const long = longLine(p.footer, s.footerMaxLineLength);
-  if (long !== null)
-    out.push({
-      rules: ["footer-max-line-length"],
-      message: `a footer line is ${long.length} characters long (at most ${s.footerMaxLineLength})`,
-      fix: "Wrap the footer; a line with a URL may be longer.",
-      line: lineOf(raw, long),
-    });
+  out.push(...lineLength("footer", p.footer, s.footerMaxLineLength, raw));
   for (const note of p.notes) {
     const line = lineOf(raw, note.line);
     if (!/^BREAKING[ -]CHANGE:( |$)/.test(note.line))
@@ -164,9 +150,18 @@ function endsWithFullStop(header: string | null): boolean {
   return header.endsWith(".") && !header.endsWith("...");
 }
 
-function longLine(text: string, max: number): string | null {
-  if (max <= 0) return null;
-  return toLines(text).find((line) => line.length > max && !URL_IN_LINE.test(line)) ?? null;
+/** body-max-line-length and footer-max-line-length: the first line over the limit that holds no URL. */
+function lineLength(part: "body" | "footer", text: string, max: number, raw: string[]): RuleResult[] {
+  const long = max > 0 ? toLines(text).find((line) => line.length > max && !URL_IN_LINE.test(line)) : undefined;
+  if (long === undefined) return [];
+  return [
+    {
+      rules: [`${part}-max-line-length`],
+      message: `a ${part} line is ${long.length} characters long (at most ${max})`,
+      fix: `Wrap the ${part}; a line with a URL may be longer.`,
+      line: lineOf(raw, long),
+    },
+  ];
 }
 
 function lineOf(raw: string[], line: string): number {
