@@ -52,7 +52,7 @@ export {
   type OptionsSchema,
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
-export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
+export { checkMessage, lintMessage, DEFAULT_TYPES, type CommitMessageOptions, type LintResult } from "./policies/commit-message.js";
 export { runPolicies, linesRead, pluginPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";
 export { colourEnabled, createStyle, type Style } from "./report/style.js";
