@@ -1,4 +1,5 @@
 /** What a server that only says `extends: recommended` protects out of the box, as git hosts do, and how to say otherwise. */
+import { writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
 import { createGate, createWorkRepo, push } from "./fixture.js";
@@ -49,5 +50,17 @@ describe("a server config that extends recommended", () => {
     expect(push(narrowed.local, narrowed.gate.remote.dir, ["--force", "main:refs/heads/trunk"]).code).toBe(0);
     narrowed.local.git("tag", "-f", "v1.0.0", narrowed.rewritten);
     expect(push(narrowed.local, narrowed.gate.remote.dir, ["--force", "refs/tags/v1.0.0"]).stderr).toContain("release tag v1.0.0 is immutable");
+  });
+
+  it("shows the pusher the first problem of a server config that went bad after install, once", () => {
+    const gate = createGate("extends: recommended\n");
+    writeFileSync(gate.configFile, "extends: recommended\npolicies:\n  secretz: error\n");
+    const local = createWorkRepo();
+    const result = push(local, gate.remote.dir, ["main"]);
+    expect(result.code).not.toBe(0);
+    const problem = "is not a valid shipgate config: policies.secretz: unknown key (did you mean secrets?)";
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("remote: shipgate: ") && line.includes(problem))).toHaveLength(1);
+    expect(result.stderr.split(problem).length - 1).toBe(1);
+    expect(gate.refs()).toBe("");
   });
 });
