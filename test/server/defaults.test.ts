@@ -27,14 +27,18 @@ describe("a server config that extends recommended", () => {
     const { gate, local, rewritten } = seeded("extends: recommended\n");
     const before = gate.refs();
 
-    const force = push(local, gate.remote.dir, ["--force", "main:refs/heads/trunk"]);
-    expect(force.code).not.toBe(0);
-    expect(force.stderr).toContain("remote: error [protected-refs] commit");
-    expect(force.stderr).toContain("branch trunk is protected: this push rewrites its history");
-    expect(push(local, gate.remote.dir, [":refs/heads/trunk"]).stderr).toContain("branch trunk is protected and cannot be deleted");
     local.git("tag", "-f", "v1.0.0", rewritten);
-    expect(push(local, gate.remote.dir, ["--force", "refs/tags/v1.0.0"]).stderr).toContain("release tag v1.0.0 is immutable");
-    expect(push(local, gate.remote.dir, [":refs/tags/v1.0.0"]).stderr).toContain("release tag v1.0.0 is immutable and cannot be deleted");
+    const refusals: [string[], string][] = [
+      [["--force", "main:refs/heads/trunk"], "branch trunk is protected: this push rewrites its history"],
+      [[":refs/heads/trunk"], "branch trunk is protected and cannot be deleted"],
+      [["--force", "refs/tags/v1.0.0"], "release tag v1.0.0 is immutable: it already points to"],
+      [[":refs/tags/v1.0.0"], "release tag v1.0.0 is immutable and cannot be deleted"],
+    ];
+    for (const [args, line] of refusals) {
+      const result = push(local, gate.remote.dir, args);
+      expect(result.code, args.join(" ")).not.toBe(0);
+      expect(result.stderr, args.join(" ")).toContain(line);
+    }
     expect(gate.refs()).toBe(before);
 
     expect(push(local, gate.remote.dir, ["--force", "main:refs/heads/feature"]).code).toBe(0);
