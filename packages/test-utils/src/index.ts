@@ -1,6 +1,6 @@
 /** Real temporary git repositories for tests: built from an object of files, cleaned up after each test. */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
@@ -142,11 +142,16 @@ export const ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/
 /** The built `shipgate` executable (tests run after `tsc -b`). */
 export const SHIPGATE_BIN = `${ROOT}/packages/cli/bin.js`;
 
-/** Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there. */
+/**
+ * Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there.
+ * With prettier comes a `.prettierrc` (prettier's defaults), as a project that uses prettier has: without a config,
+ * the prettier policy formats nothing unless told to.
+ */
 export function linkTools(dir: string, names: readonly string[]): void {
   mkdirSync(join(dir, "node_modules", "@eslint"), { recursive: true });
   for (const name of names) symlinkSync(`${ROOT}/node_modules/${name}`, join(dir, "node_modules", name));
   writeFileSync(join(dir, ".gitignore"), "node_modules/\n");
+  if (names.includes("prettier") && !existsSync(join(dir, ".prettierrc"))) writeFileSync(join(dir, ".prettierrc"), "{}\n");
 }
 
 /** Points the repo's hooks at scripts that run the built shipgate CLI, the way husky's hooks do. */
