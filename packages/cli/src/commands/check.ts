@@ -63,8 +63,13 @@ async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: st
     if (oid === null) throw new UsageError(messages.notACommit(rev), { hint: messages.notACommitHint });
     return oid;
   };
-  const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
-  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from], lines, baseline });
+  const [from, to, tip] = await Promise.all([
+    resolve(match[1] ?? ""),
+    resolve(match[2] ?? ""),
+    repo.git.probe(["rev-parse", "--verify", "-q", "--end-of-options", match[2] ?? ""]),
+  ]);
+  // A range that ends at an annotated tag is checked with the tag, so the tag's message is checked too.
+  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: tip ?? to }], { stage: "ci", known: [from], lines, baseline });
 }
 
 export default check;

@@ -136,6 +136,7 @@ describe("loadConfig", () => {
       exclude: [],
       entropy: { enabled: true, threshold: 3.5, minLength: 12 },
       testKeys: "warn",
+      messages: true,
     });
   });
 
