@@ -19,7 +19,8 @@ describe("installed from the npm tarballs", () => {
       cwd: repo.dir,
       stdio: ["ignore", "ignore", "pipe"],
     });
-    repo.write({ ".gitignore": "node_modules/\n" });
+    // A project that formats with prettier has a prettier config (prettier's defaults here).
+    repo.write({ ".gitignore": "node_modules/\n", ".prettierrc": "{}\n" });
 
     const init = run("./node_modules/.bin/shipgate", ["init"], { cwd: repo.dir, env });
     expect(init.code, init.stderr).toBe(0);

@@ -1,19 +1,24 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
-import { describeError, ExitCode } from "@shipgate/core/errors";
+import { describeError, ExitCode, isHelpRequest, isShipgateError, UsageError } from "@shipgate/core/errors";
+import { didYouMean } from "@shipgate/core/command";
 import { processIo, type Command, type Io } from "./io.js";
-import { pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
+import { knownCommandNames, pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
 
 export { flushOutput } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
+  baseline: { summary: "show or move the adoption point: history before it is never judged", load: () => import("./commands/baseline.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
   demo: { summary: "show shipgate blocking and fixing commits in a throwaway repository", load: () => import("./commands/demo.js") },
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },
 };
+
+const HELP = ["--help", "-h", "help"];
+const VERSION = ["--version", "-v", "version"];
 
 /** The usage text: this package's commands, then those of every installed plugin (deploy, server). */
 export async function usage(): Promise<string> {
@@ -23,11 +28,12 @@ export async function usage(): Promise<string> {
   return [
     "shipgate: one policy from commit to production",
     "",
-    "Usage: shipgate <command> [options]",
+    "Usage: shipgate <command> [options]      shipgate <command> --help shows a command's options",
     "",
     "Commands:",
     ...lines,
     "",
+    "Options: -h, --help (this text), -v, --version (the installed version).",
     "Environment: SHIPGATE=0 skips client hooks, SHIPGATE_SKIP=a,b skips policies, DEBUG=shipgate:* traces git calls.",
     "Exit codes: 0 pass, 1 blocked by policy, 2 bad usage or config, 3 internal error;",
     "a deploy: 0 live and verified, 1 refused by the gate, 4 rolled back to the last good release, 5 rollback failed (frozen).",
@@ -37,29 +43,51 @@ export async function usage(): Promise<string> {
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(await usage());
-    return name === undefined ? ExitCode.Usage : ExitCode.Pass;
-  }
-  if (name === "--version" || name === "-v") {
-    const { createRequire } = await import("node:module");
-    const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
-    io.stdout.write(`${pkg.version}\n`);
-    return ExitCode.Pass;
-  }
   try {
+    if (name === undefined || HELP.includes(name)) {
+      // `shipgate help check` is `shipgate check --help`.
+      if (name === "help" && rest[0] !== undefined) return await main([rest[0], "--help"], io);
+      io.stdout.write(await usage());
+      return name === undefined ? ExitCode.Usage : ExitCode.Pass;
+    }
+    if (VERSION.includes(name)) {
+      io.stdout.write(`${await version()}\n`);
+      return ExitCode.Pass;
+    }
     const command = COMMANDS[name] ?? (await pluginCommand(name));
     if (!command) {
-      io.stderr.write(`shipgate: unknown command "${name}"\n\n${await usage()}`);
-      return ExitCode.Usage;
+      const candidates = name.startsWith("-") ? ["--help", "--version"] : [...Object.keys(COMMANDS), ...knownCommandNames()];
+      throw new UsageError(`unknown command "${name}"${didYouMean(name, candidates)}`, { hint: "Run shipgate --help for the list of commands." });
     }
     const module = await command.load();
     return await module.default(rest, io);
   } catch (error) {
-    const { exitCode, message, hint, details } = describeError(error);
-    io.stderr.write(`shipgate: ${message}\n`);
-    for (const detail of details) io.stderr.write(`  ${detail}\n`);
-    if (hint !== undefined) io.stderr.write(`  ${hint}\n`);
-    return exitCode;
+    return report(error, rest, io);
   }
+}
+
+/** Prints what went wrong (or the help that was asked for) and returns the exit code for it. */
+function report(error: unknown, argv: readonly string[], io: Io): number {
+  if (isHelpRequest(error)) {
+    io.stdout.write(error.message.endsWith("\n") ? error.message : `${error.message}\n`);
+    return ExitCode.Pass;
+  }
+  const { exitCode, message, hint, details } = describeError(error);
+  // A command that dispatches on its own (a plugin's subcommands) may answer `--help` with a usage error: show its usage.
+  const end = argv.indexOf("--");
+  const helpFlag = (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+  if (helpFlag && isShipgateError(error) && exitCode === ExitCode.Usage && hint?.startsWith("Usage:") === true) {
+    io.stdout.write(`${hint}\n`);
+    return ExitCode.Pass;
+  }
+  io.stderr.write(`shipgate: ${message}\n`);
+  for (const detail of details) io.stderr.write(`  ${detail}\n`);
+  if (hint !== undefined) io.stderr.write(`  ${hint}\n`);
+  return exitCode;
+}
+
+/** The version of this package, found by its own name, so the path is right from the sources, dist and the bundle alike. */
+async function version(): Promise<string> {
+  const { createRequire } = await import("node:module");
+  return (createRequire(import.meta.url)("shipgate/package.json") as { version: string }).version;
 }

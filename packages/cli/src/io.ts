@@ -32,24 +32,39 @@ const streamsInUse = new Set<NodeJS.WriteStream>();
  * Output to a descriptor, written synchronously as Node writes to files and terminals, without Node's stream: for a
  * pipe, creating process.stdout loads node:net and the stream modules (~3 ms of a 600-file `migrations lint`). A
  * descriptor that another process made non-blocking can refuse a write (EAGAIN) while the reader lags; from then on
- * the stream takes the output, since it waits for the reader, and flushOutput() waits for the stream.
+ * the stream takes the output, since it waits for the reader, and flushOutput() waits for the stream. A reader that
+ * has gone (`shipgate check | head`: EPIPE) takes nothing more: the output is dropped and the command runs on to its
+ * verdict, whose exit code is the run's.
  */
 export function descriptorOutput(fd: number, stream: () => NodeJS.WriteStream): Io["stdout"] {
   let fallback: NodeJS.WriteStream | null = null;
+  let closed = false;
   const toStream = (chunk: string | Buffer) => {
-    fallback ??= stream();
+    if (fallback === null) {
+      fallback = stream();
+      fallback.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+        closed = true;
+      });
+    }
     streamsInUse.add(fallback);
     return fallback.write(chunk);
   };
   return {
     write(text: string) {
+      if (closed) return true;
       if (fallback !== null) return toStream(text);
       const bytes = Buffer.from(text);
       let offset = 0;
       try {
         while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") {
+          closed = true;
+          return true;
+        }
+        if (code !== "EAGAIN") throw error;
         return toStream(bytes.subarray(offset));
       }
       return true;

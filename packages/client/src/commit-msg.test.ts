@@ -39,11 +39,12 @@ describe("commit-msg", () => {
     expect(result.status, result.stderr).toBe(0);
   });
 
-  it("refuses a malformed breaking-change footer and an unknown type, naming the allowed types", () => {
-    const repo = repoWithHooks();
+  it("refuses a malformed breaking-change footer where the config asks, and an unknown type, naming the allowed types", () => {
+    const repo = repoWithHooks("policies:\n  commit-message:\n    levels: { breaking-change-footer: error }\n");
     const footer = commit(repo, "feat: x\n\nbreaking change: the API\n");
     expect(footer.status).toBe(1);
     expect(footer.stderr).toContain("not a valid breaking-change footer");
+    expect(commit(repo, "feat: x\n\nBREAKING CHANGE:\nthe API changed\n").status).toBe(0);
     const type = commit(repo, "feature: x\n");
     expect(type.stderr).toContain('type "feature" is not allowed');
     expect(type.stderr).toContain("feat, fix");

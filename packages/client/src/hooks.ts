@@ -178,7 +178,12 @@ export async function runPrePush(ctx: HookContext, remote: string, stdin: string
   if (/^[A-Za-z0-9][\w.-]*$/.test(remote)) known.push(`--remotes=${remote}/*`);
   const { config, plugins } = await ready.config();
   const options = { skip, extra: pluginPolicies(plugins) };
-  const change = await buildRangeChange(repo, updates, { stage: "pre-push", known, lines: linesRead("pre-push", config, options) });
+  const change = await buildRangeChange(repo, updates, {
+    stage: "pre-push",
+    known,
+    lines: linesRead("pre-push", config, options),
+    baseline: config.baseline?.commit,
+  });
   const report = await runPolicies(change, config, options);
   change.objects.close();
   return { report, exitCode: report.exitCode };

@@ -4,3 +4,4 @@ export { applyFixes, type AppliedFixes } from "./apply-fixes.js";
 export { readSkips, type SkipDecision } from "./skip.js";
 export { initRepo, hookScript, HOOKS, type InitOptions, type InitResult } from "./init.js";
 export { messages } from "./messages.js";
+export { baseline, type BaselineResult } from "./baseline.js";

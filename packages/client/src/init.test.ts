@@ -88,4 +88,48 @@ describe("shipgate init", () => {
     expect(hook.startsWith("echo custom-step\n")).toBe(true);
     expect(hook).toContain("shipgate");
   });
+
+  it("refuses an unknown preset, naming the nearest one, and writes nothing", () => {
+    const repo = jsRepo();
+    for (const [preset, line] of [
+      ["nope", 'shipgate: unknown preset "nope"'],
+      ["strct", 'shipgate: unknown preset "strct" (did you mean strict?)'],
+    ] as const) {
+      const result = shipgate(["init", "--preset", preset], { cwd: repo.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split("\n")[0]).toBe(line);
+      expect(result.stderr).toContain("Use one of the built-in presets: recommended, strict");
+    }
+    expect(existsSync(join(repo.dir, ".shipgate.yml"))).toBe(false);
+    expect(existsSync(join(repo.dir, ".husky"))).toBe(false);
+    expect(repo.gitRaw(["config", "core.hooksPath"]).status).not.toBe(0);
+  });
+
+  it("keeps an existing config when --preset asks for another and says how to switch; --force replaces it", () => {
+    const repo = jsRepo();
+    repo.write({ ".shipgate.yml": "extends: recommended\npolicies:\n  prettier: off\n" });
+    const kept = shipgate(["init", "--preset", "strict"], { cwd: repo.dir });
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toContain("shipgate: kept your existing .shipgate.yml");
+    expect(kept.stderr).toContain(
+      "shipgate: kept your existing .shipgate.yml; --preset strict was not applied. Set `extends: strict` in it, or replace it: shipgate init --preset strict --force",
+    );
+    expect(readFileSync(join(repo.dir, ".shipgate.yml"), "utf8")).toBe("extends: recommended\npolicies:\n  prettier: off\n");
+    const replaced = shipgate(["init", "--preset", "strict", "--force"], { cwd: repo.dir });
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain("shipgate: replaced .shipgate.yml (extends strict)");
+    expect(readFileSync(join(repo.dir, ".shipgate.yml"), "utf8")).toContain("extends: strict");
+    expect(shipgate(["init"], { cwd: repo.dir }).stderr).not.toContain("was not applied");
+  });
+
+  it("names the one command that installs husky and activates the hooks when husky is missing, for the project's package manager", () => {
+    const repo = createRepo({ files: { "web/package.json": '{ "name": "app" }\n', "web/pnpm-lock.yaml": "lockfileVersion: '9.0'\n" } });
+    linkShipgateBin(join(repo.dir, "web"));
+    const sub = shipgate(["init"], { cwd: join(repo.dir, "web") });
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).not.toContain("hooks are active");
+    expect(sub.stderr).toContain("husky is not installed yet, so the hooks are written but NOT active. Activate them now: pnpm install (");
+    const plain = createRepo({ files: { "package.json": '{ "name": "app" }\n' } });
+    expect(shipgate(["init"], { cwd: plain.dir }).stderr).toContain("Activate them now: npm install (");
+  });
 });

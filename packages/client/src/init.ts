@@ -6,14 +6,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "n
 import { join, relative, dirname, sep } from "node:path";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { openRepo, UsageError, CONFIG_FILES } from "@shipgate/core";
+import { openRepo, UsageError, CONFIG_FILES, PRESETS, didYouMean } from "@shipgate/core";
 import { messages } from "./messages.js";
 
 export interface InitOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  preset: string;
-  /** Install even when core.hooksPath points somewhere else. */
+  /** The preset the config extends; when given, it is what the user asked for (else `recommended`). */
+  preset?: string | undefined;
+  /** Install even when core.hooksPath points somewhere else, and replace an existing config with the preset's. */
   force?: boolean;
 }
 
@@ -21,7 +22,10 @@ export interface InitResult {
   packageDir: string;
   hooksDir: string;
   configFile: string;
-  configWritten: boolean;
+  /** What happened to the config: written new, replaced (--force), or kept as it was. */
+  config: "written" | "replaced" | "kept";
+  /** The preset a written config extends. */
+  preset: string;
   prepare: string;
   /** Whether husky ran and git now uses the hooks. */
   active: boolean;
@@ -31,6 +35,9 @@ export interface InitResult {
 export const HOOKS = { "pre-commit": 'run pre-commit "$@"', "commit-msg": 'run commit-msg "$1"', "pre-push": 'run pre-push "$@"' } as const;
 
 export async function initRepo(options: InitOptions): Promise<InitResult> {
+  const preset = options.preset ?? "recommended";
+  if (!Object.hasOwn(PRESETS, preset))
+    throw new UsageError(messages.unknownPreset(preset, didYouMean(preset, Object.keys(PRESETS))), { hint: messages.presetsHint(Object.keys(PRESETS)) });
   const repo = await openRepo(options.cwd, options.env);
   if (repo.topLevel === null)
     throw new UsageError("shipgate init needs a repository with a work tree, not a bare one", { hint: "For servers use: shipgate server install <repo.git>." });
@@ -54,13 +61,30 @@ export async function initRepo(options: InitOptions): Promise<InitResult> {
   }
 
   const prepare = updatePackageJson(join(packageDir, "package.json"), pkgRel, huskyDir);
-  const configFile = join(top, CONFIG_FILES[0] ?? ".shipgate.yml");
-  const configWritten = !CONFIG_FILES.some((name) => existsSync(join(top, name)));
-  if (configWritten) writeFileSync(configFile, configTemplate(options.preset, relative(top, packageDir)));
+  const existing = CONFIG_FILES.map((name) => join(top, name)).find((path) => existsSync(path));
+  const configFile = existing ?? join(top, CONFIG_FILES[0] ?? ".shipgate.yml");
+  const replace = existing !== undefined && options.preset !== undefined && options.force === true;
+  const config = existing === undefined ? "written" : replace ? "replaced" : "kept";
+  // The adoption point: the history the repository already has is never judged by content or message policies.
+  const head = config === "kept" ? null : await repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+  if (config !== "kept") writeFileSync(configFile, configTemplate(preset, relative(top, packageDir), head === "" ? null : head));
+  else if (options.preset !== undefined) notices.push(messages.presetNotApplied(relative(options.cwd, configFile) || configFile, options.preset));
 
   const active = runHusky(packageDir, top, huskyDir, options.env);
-  if (!active) notices.push(`${messages.huskyMissing}. ${messages.huskyMissingHint}`);
-  return { packageDir, hooksDir, configFile, configWritten, prepare, active, notices };
+  if (!active) notices.push(messages.huskyMissing(installCommand(packageDir, top, options.cwd)));
+  return { packageDir, hooksDir, configFile, config, preset, prepare, active, notices };
+}
+
+/**
+ * The command that installs husky and activates the hooks: a bare install of the project's package manager, since
+ * init put husky into devDependencies and only a bare install runs the prepare script (`npm install -D husky` does not).
+ */
+function installCommand(packageDir: string, top: string, cwd: string): string {
+  const has = (name: string) => existsSync(join(packageDir, name)) || existsSync(join(top, name));
+  const manager = has("pnpm-lock.yaml") ? "pnpm" : has("yarn.lock") ? "yarn" : has("bun.lock") || has("bun.lockb") ? "bun" : "npm";
+  const install = `${manager} install`;
+  const where = relative(cwd, packageDir);
+  return where === "" ? install : `cd ${shellQuote(where)} && ${install}`;
 }
 
 function findPackageDir(start: string, top: string): string {
@@ -120,13 +144,19 @@ function updatePackageJson(path: string, pkgRel: string, huskyDir: string): stri
   return pkg.scripts["prepare"] ?? command;
 }
 
-function configTemplate(preset: string, pkgRel: string): string {
+function configTemplate(preset: string, pkgRel: string, head: string | null): string {
   const schema = `${pkgRel === "" ? "" : `${pkgRel.split(sep).join("/")}/`}node_modules/shipgate/schema.json`;
   return [
     `# yaml-language-server: $schema=./${schema}`,
     "# shipgate policy: one file checked at commit, push, on the server and in CI. Keys: ./" + schema,
     `extends: ${preset}`,
     "policies: {}",
+    ...(head === null
+      ? []
+      : [
+          "# commits up to here predate shipgate: content and message policies never judge them (move: shipgate baseline <rev> --reason ...)",
+          `baseline: { commit: ${head}, reason: "adopted shipgate" }`,
+        ]),
     "",
   ].join("\n");
 }

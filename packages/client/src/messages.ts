@@ -22,6 +22,18 @@ export const messages = {
     "Remove it (git config --unset core.hooksPath, or --global) or move those hooks into .husky/, then run shipgate init again; --force overrides.",
   noPackageJson: "no package.json found between this directory and the repository root",
   noPackageJsonHint: "Run shipgate init inside your JavaScript project (npm init -y creates a package.json).",
-  huskyMissing: "husky is not installed in this project, so the hooks are written but not yet active",
-  huskyMissingHint: "Install it (npm install -D husky, or pnpm add -D husky); the prepare script then activates the hooks on every install.",
+  huskyMissing: (command: string) =>
+    `husky is not installed yet, so the hooks are written but NOT active. Activate them now: ${command} (husky is in devDependencies now, and a bare install runs the prepare script, which activates the hooks; \`npm install -D husky\` alone would not)`,
+  unknownPreset: (name: string, suggestion: string) => `unknown preset "${name}"${suggestion}`,
+  presetsHint: (names: readonly string[]) => `Use one of the built-in presets: ${names.join(", ")} (e.g. shipgate init --preset ${names[0] ?? "recommended"}).`,
+  presetNotApplied: (file: string, preset: string) =>
+    `kept your existing ${file}; --preset ${preset} was not applied. Set \`extends: ${preset}\` in it, or replace it: shipgate init --preset ${preset} --force`,
+  baselineBare: "shipgate baseline needs a repository with a work tree (on a server, set baseline: in the server config)",
+  baselineBareHint: "Run it in a clone of the repository.",
+  baselineNeedsReason: "moving the baseline needs a reason",
+  baselineNeedsReasonHint: 'Say why, e.g. shipgate baseline HEAD --reason "adopted shipgate; history before this is exempt".',
+  baselineUnknownRev: (rev: string) => `"${rev}" names no commit here`,
+  baselineUnknownRevHint: "Pass a commit, tag or branch this clone has (fetch it first in a shallow clone).",
+  baselineRecorded: (commit: string, covered: number) =>
+    `baseline at ${commit.slice(0, 12)}: ${covered} earlier commit(s) are never judged by content or message policies`,
 } as const;

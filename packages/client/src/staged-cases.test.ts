@@ -68,7 +68,7 @@ describe("pre-commit on unusual staged content", () => {
     const result = commit(r, "-m", "feat: stuff");
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("id_rsa matches the forbidden pattern");
-    expect(result.stderr).toMatch(/big\.txt is 2\.0 KiB, over the 1000 B limit/);
+    expect(result.stderr).toMatch(/big\.txt is 2 KB, over the 1 KB limit/);
   });
 
   it("fixes what an amend adds", () => {

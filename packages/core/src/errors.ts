@@ -8,6 +8,10 @@ export const ExitCode = {
   Internal: 3,
   DeployRolledBack: 4,
   DeployFrozen: 5,
+  /** Stopped by a signal after cleaning up: 128 + the signal's number, as shells report it. */
+  HangUp: 129,
+  Interrupted: 130,
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -42,7 +46,20 @@ export class ConfigError extends ShipgateError {
 
 /** The command line was used wrongly. */
 export class UsageError extends ShipgateError {
-  readonly exitCode = ExitCode.Usage;
+  readonly exitCode: ExitCode = ExitCode.Usage;
+}
+
+/**
+ * `--help` or `-h`: the message is the help text, for stdout, and the exit code is 0. A UsageError, so a command that
+ * maps its own errors still passes it on to the CLI like any other mistake on the command line.
+ */
+export class HelpRequested extends UsageError {
+  override readonly exitCode: ExitCode = ExitCode.Pass;
+}
+
+/** A help request from any copy of this module (a plugin package has its own). */
+export function isHelpRequest(error: unknown): error is HelpRequested {
+  return isShipgateError(error) && error.exitCode === ExitCode.Pass;
 }
 
 /** A git command failed. */
@@ -75,6 +92,17 @@ export class PolicyViolation extends ShipgateError {
   readonly exitCode = ExitCode.Blocked;
 }
 
+/** A run stopped by SIGHUP, SIGINT or SIGTERM once it had removed what it made; exits 129, 130 or 143. */
+export class Cancelled extends ShipgateError {
+  readonly exitCode: ExitCode;
+  readonly signal: "SIGHUP" | "SIGINT" | "SIGTERM";
+  constructor(signal: "SIGHUP" | "SIGINT" | "SIGTERM", message: string, options?: { hint?: string }) {
+    super(message, options);
+    this.signal = signal;
+    this.exitCode = signal === "SIGHUP" ? ExitCode.HangUp : signal === "SIGINT" ? ExitCode.Interrupted : ExitCode.Terminated;
+  }
+}
+
 function firstLine(text: string): string {
   const line = text.trim().split("\n")[0] ?? "";
   return line.length > 0 ? line : "(no message)";
@@ -84,7 +112,9 @@ function firstLine(text: string): string {
 export function describeError(error: unknown): { exitCode: ExitCode; message: string; hint: string | undefined; details: readonly string[] } {
   if (isShipgateError(error)) {
     const issues = (error as { issues?: unknown }).issues;
-    return { exitCode: error.exitCode, message: error.message, hint: error.hint, details: Array.isArray(issues) ? (issues as string[]) : [] };
+    // The message often names the first issue already (so a one-line output, e.g. a push's remote: lines, shows it).
+    const details = Array.isArray(issues) ? issues.map(String).filter((issue) => !error.message.endsWith(issue)) : [];
+    return { exitCode: error.exitCode, message: error.message, hint: error.hint, details };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {

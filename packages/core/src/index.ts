@@ -23,6 +23,7 @@ export {
   type ConfigInput,
   type PolicyEntry,
   type SeverityLevel,
+  type Baseline,
 } from "./config/schema.js";
 export { loadConfigCached } from "./config/cache.js";
 export {
@@ -51,7 +52,8 @@ export {
   type OptionsSchema,
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
-export { checkMessage, DEFAULT_TYPES } from "./policies/commit-message.js";
+export { resolveFromProject } from "./policies/load-tool.js";
+export { checkMessage, lintMessage, DEFAULT_TYPES, type CommitMessageOptions, type LintResult } from "./policies/commit-message.js";
 export { runPolicies, linesRead, pluginPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";
 export { colourEnabled, createStyle, type Style } from "./report/style.js";
@@ -62,7 +64,8 @@ export { parseSize, formatSize } from "./size.js";
 export { safeRegExp } from "./regex.js";
 export { PRESETS } from "./presets.generated.js";
 export { definePlugin, defineSection, readSection, type Plugin, type PluginCommand, type Section } from "./plugin/plugin.js";
-export { parseCommandArgs, type Command, type CommandIo, type CommandOptions } from "./plugin/command.js";
+export { parseCommandArgs, parseSubcommand, formatHelp, type Command, type CommandIo, type CommandOptions, type CommandOption } from "./plugin/command.js";
+export { closest, didYouMean } from "./suggest.js";
 export { loadPlugins, loadPlugin, type PluginImporter } from "./plugin/registry.js";
 export { KNOWN_PACKAGES, packageOfCommand, packageOfPolicy, packageOfSection, type KnownPackage } from "./plugin/known.js";
 export {

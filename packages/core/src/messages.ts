@@ -2,10 +2,26 @@
 
 const DOCS = "https://github.com/shipgate/shipgate#readme";
 
+/** A config value as the user wrote it, for "expected X, got Y". */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping of keys";
+  if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+  return `${typeof value === "number" ? "the number" : "the value"} ${JSON.stringify(value) ?? typeof value}`;
+}
+
 export const messages = {
   docs: DOCS,
-  configHint: "Fix the listed keys in your config; schema.json (in the shipgate package) lists every key and type.",
+  configHint: "Fix it in your config; node_modules/shipgate/schema.json lists every key and type (editors read it through $schema).",
+  unknownKey: (suggestion: string) => `unknown key${suggestion === "" ? " (check the spelling; schema.json lists the keys)" : suggestion}`,
+  wrongType: (expected: string, input: unknown) =>
+    expected === "a list" && typeof input === "string"
+      ? `expected a list, got the single value ${JSON.stringify(input)}: write [${JSON.stringify(input)}]`
+      : `expected ${expected}, got ${describeValue(input)}`,
   needsPackage: (where: string, pkg: string) => `${where} is configured, but ${pkg}, which provides it, is not installed here`,
+  commandNeedsPackage: (command: string, pkg: string) => `shipgate ${command} is provided by ${pkg}, which is not installed here`,
+  installHint: (pkg: string) => `Install it next to shipgate: npm install --save-dev ${pkg}`,
   needsPackageHint: (pkg: string) => `Install it next to shipgate (npm install --save-dev ${pkg}), or remove the setting.`,
   pluginBroken: (pkg: string, reason: string) => `${pkg} is installed but its plugin could not be loaded: ${reason}`,
   yamlHint: "Config files are plain YAML data: a mapping with `extends` and `policies` at the top level.",
@@ -14,5 +30,14 @@ export const messages = {
   unknownPreset: (name: string, available: readonly string[]) => `unknown preset "${name}" (available: ${available.join(", ")})`,
   policyCrashed: (id: string, error: string) => `policy ${id} failed to run: ${error}`,
   linesMissing: (id: string) => `policy ${id} reads added lines that this change was built without (build it with the lines linesRead() names)`,
+  toolMissing: (tool: string, id: string) =>
+    `${tool} is not installed here, so the ${id} policy did not run: npm install --save-dev ${tool}, or turn it off (policies.${id}: off)`,
+  toolMissingShort: (tool: string) => `not installed (npm install --save-dev ${tool}), so it does not run`,
+  eslintNoConfig:
+    "eslint is installed but this repository has no eslint config (eslint.config.js), so eslint did not run: add one, or turn it off (policies.eslint: off)",
+  eslintConfigBroken: (reason: string) => `eslint cannot load the repository's eslint config: ${reason}`,
+  eslintConfigHint: "Fix the eslint config (npx eslint <file> shows the whole error), or turn the policy off meanwhile (policies.eslint: off).",
+  prettierNoConfig:
+    "this repository has no prettier config, so prettier formatted nothing: add one (a .prettierrc holding {} takes prettier's defaults), or format without one (policies.prettier.requireConfig: false)",
   policyCrashedFix: "This is an internal error; rerun with DEBUG=shipgate:* and report it, or set the policy's severity to off meanwhile.",
 } as const;

@@ -4,7 +4,7 @@ import { serves, unionLines } from "./change/lines.js";
 import type { Config } from "./config/schema.js";
 import { POLICIES } from "./policies/index.js";
 import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
-import { ExitCode, InternalError } from "./errors.js";
+import { ExitCode, InternalError, isShipgateError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
@@ -20,6 +20,8 @@ export interface PolicyRun {
   findings: Finding[];
   /** Why it did not run (off, other stage, skipped by SHIPGATE_SKIP). */
   reason?: string;
+  /** What the user should know about this run, with the fix (e.g. eslint is not installed); reports always show it. */
+  notice?: string;
 }
 
 export interface Report {
@@ -76,22 +78,27 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     const t0 = performance.now();
     let findings: Finding[];
     let skipped: string | undefined;
+    let notice: string | undefined;
     try {
       const result = await item.policy.check({ change, options: item.options, cwd, read, fixing, config });
       skipped = result.skipped;
+      notice = result.notice;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
       for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       debug(`${item.policy.id} crashed: ${error instanceof Error ? (error.stack ?? text) : text}`);
-      findings = options.failOpen
-        ? []
-        : [{ policy: item.policy.id, severity: "error", message: messages.policyCrashed(item.policy.id, text), fix: messages.policyCrashedFix, crashed: true }];
+      // A configuration problem (a tool's config that does not load) says what to fix; anything else is a bug.
+      const configProblem = isShipgateError(error) && error.exitCode === ExitCode.Usage;
+      const message = configProblem ? text : messages.policyCrashed(item.policy.id, text);
+      const fix = configProblem ? (error.hint ?? messages.policyCrashedFix) : messages.policyCrashedFix;
+      findings = options.failOpen ? [] : [{ policy: item.policy.id, severity: "error", message, fix, crashed: true }];
     }
     const durationMs = performance.now() - t0;
-    if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped };
+    const told = notice === undefined ? {} : { notice };
+    if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped, ...told };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
-    return { id: item.policy.id, status, durationMs, findings };
+    return { id: item.policy.id, status, durationMs, findings, ...told };
   };
   const runs = new Map<string, PolicyRun>();
   for (const item of planned.filter((p) => p.policy.fixer === true && !p.skip)) runs.set(item.policy.id, await runOne(item));

@@ -22,3 +22,23 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? "TiB"}`;
 }
+
+/**
+ * A size and a limit in the unit the user wrote the limit in ("2.4 MB" over "2 MB"; bytes for a plain number), with
+ * enough decimals that a size just over the limit does not read as equal to it.
+ */
+export function formatSizeAgainst(bytes: number, limit: number | string): { size: string; limit: string } {
+  const written = typeof limit === "string" ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(limit) : null;
+  const unit = written?.[2] ?? "";
+  const factor = UNITS[unit.toLowerCase()];
+  if (written === null || unit === "" || factor === undefined || factor === 1) {
+    const limitBytes = parseSize(limit) ?? 0;
+    return { size: `${bytes} bytes`, limit: `${limitBytes}-byte` };
+  }
+  const limitValue = Number(written[1]);
+  for (let digits = 1; digits <= 3; digits++) {
+    const shown = Number((bytes / factor).toFixed(digits));
+    if (shown !== limitValue || bytes === limitValue * factor) return { size: `${shown} ${unit}`, limit: `${written[1]} ${unit}` };
+  }
+  return { size: `${bytes} bytes`, limit: `${written[1]} ${unit}` };
+}

@@ -16,6 +16,7 @@ import {
   type Report,
 } from "@shipgate/core";
 import { messages } from "./messages.js";
+import { guardRun } from "./guard.js";
 import { resolveRange, type ResolvedRange } from "./release.js";
 import { migrationsSection, type MigrationsSettings } from "./settings.js";
 import { plugin as migrationsPlugin } from "./plugin.js";
@@ -56,17 +57,21 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const change = await buildRangeChange(options.repo, [{ name: "HEAD", oldOid: range.from, newOid: range.to }], {
     stage: "ci",
     known: isZeroOid(range.from) ? [] : [range.from],
+    baseline: options.config.baseline?.commit,
   });
   try {
     // Command-line choices beat the file: the section is read back by the migrations policy from this config.
     const config: Config = { ...options.config, [migrationsSection.key]: settings };
     // This package's policies run even when the config names none of them (then it was loaded without this plugin).
     const plugins = [migrationsPlugin, ...options.plugins.filter((plugin) => plugin.package !== migrationsPlugin.package)];
-    const report = await runPolicies(change, config, {
-      extra: pluginPolicies(plugins),
-      defaults: GATE_DEFAULTS,
-      ...(options.only === undefined ? {} : { only: options.only }),
-    });
+    // The database is checked first, leftovers of killed runs go, and a signal cleans up what this run made.
+    const report = await guardRun({ repo: options.repo, settings, ...(options.log ? { log: options.log } : {}) }, () =>
+      runPolicies(change, config, {
+        extra: pluginPolicies(plugins),
+        defaults: GATE_DEFAULTS,
+        ...(options.only === undefined ? {} : { only: options.only }),
+      }),
+    );
     return { range, report };
   } finally {
     change.objects.close();

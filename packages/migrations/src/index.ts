@@ -17,3 +17,6 @@ export { openPglite, openServer, type Database } from "./dynamic/database.js";
 export { loadMigrations, listTree, inMigrationDirs } from "./tree.js";
 export { resolveRange, type ResolvedRange, type UnknownRevision } from "./release.js";
 export { MigrationsSection, migrationsSection, DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
+export { guardRun, type GuardOptions } from "./guard.js";
+export { withCancellation, track, cancelSignal } from "./cancel.js";
+export { checkDatabase, redactUrl } from "./dynamic/database-url.js";

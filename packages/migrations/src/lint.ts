@@ -5,6 +5,7 @@ import { messages } from "./messages.js";
 import type { OldReads } from "./queries.js";
 import { RULE_IDS, ruleCategory, rulesFor } from "./rules/index.js";
 import { DEFAULT_SEVERITY, type Category, type FileState } from "./rules/rule.js";
+import type { EncodingProblem } from "./sql/encoding.js";
 import { loadParser, parseSql, type ParsedSql, type Statement } from "./sql/parse.js";
 import { SchemaState } from "./state.js";
 import { readSuppressions, suppressedBy } from "./suppress.js";
@@ -17,6 +18,8 @@ export interface MigrationSource {
   up: string;
   /** Content of the down file, or null when there is none. */
   down: string | null;
+  /** Up or down files whose bytes are not UTF-8, found when they were read (sql/encoding.ts). */
+  encoding?: readonly { path: string; problem: EncodingProblem }[];
 }
 
 export interface LintFinding {
@@ -81,6 +84,9 @@ function lintMigration(source: MigrationSource, state: SchemaState, options: Lin
     report("suppression", -1, { line: problem.line, column: 1 }, migration.up, hit);
   }
   if (parsed.error) report("parse-error", -1, parsed.error, migration.up, { message: messages.parseError(parsed.error.message), fix: messages.parseErrorFix });
+  for (const { path, problem } of source.encoding ?? []) {
+    report("invalid-encoding", -1, problem, path, { message: messages.invalidEncoding(problem.what), fix: messages.invalidEncodingFix(problem.kind) });
+  }
   const file: FileState = { statements: parsed.statements, index: 0, lockTimeout: false, inExplicitTransaction: false, lockTimeoutReported: false };
   const oldReads = options.oldReads ?? null;
   // Indexed loops in the per-statement path: most of a short lint runs in V8's interpreter, where iterators cost.

@@ -79,6 +79,14 @@ export const messages = {
   emptyDownFix: "Write the statements that undo the up migration, or make the down fail loudly with a comment that says why it cannot be undone.",
   parseError: (message: string) => `does not parse as PostgreSQL 18: ${message}`,
   parseErrorFix: "Fix the SQL (templated SQL must be rendered before shipgate reads it).",
+  invalidEncoding: (what: string) =>
+    `${what}: a database created with UTF8 refuses it (invalid byte sequence for encoding "UTF8"), so psql and migration tools fail to apply it`,
+  invalidEncodingFix: (kind: "invalid-utf8" | "nul" | "utf16") =>
+    kind === "utf16"
+      ? "Save the file as UTF-8 without a byte order mark (e.g. `iconv -f UTF-16 -t UTF-8 file.sql`)."
+      : kind === "nul"
+        ? "Remove the NUL byte; PostgreSQL text cannot hold it (binary data belongs in a bytea literal such as '\\x00')."
+        : "Save the file as UTF-8; a file saved as Latin-1 converts with `iconv -f WINDOWS-1252 -t UTF-8 file.sql`.",
   suppressionNoReason: (text: string) => `suppression "${text}" has no reason, so it suppresses nothing`,
   suppressionFix: "Write it as `-- shipgate-ignore <rule>: <why this is safe>` (the reason is mandatory).",
   suppressionUnknownRule: (rule: string) => `suppression names an unknown rule "${rule}"`,
@@ -91,6 +99,17 @@ export const messages = {
   noMigrations: "no migration directory found",
   unknownRevision: (rev: string) => `"${rev}" does not name a commit`,
   unknownRevisionHint: "Pass a tag, branch or commit id; in CI fetch the full history and tags (actions/checkout with fetch-depth: 0).",
+  autoChose: (ref: string, oid: string) => `--from auto chose ${ref} (${oid}), the last good deploy, which`,
+  reversedRange: (from: string, to: string, newer: string) =>
+    `${from} is not an ancestor of --to ${to}: --to ${to} is older than ${newer}, so there is no new migration to check, and the older release would run on a schema it has never seen`,
+  reversedRangeHint: (from: string, to: string) =>
+    `The gate checks a candidate against the release running before it; swap them: --from ${to} --to ${from}. A rollback to ${to} needs no gate of its own: the gate of the newer release proved that the one before it runs on its schema.`,
+  autoBehindHint:
+    "Production already runs a release newer than --to: gate a candidate that contains it, or pass --from explicitly to compare with another release.",
+  divergedRange: (from: string, to: string, base: string | null) =>
+    `${from} is not an ancestor of --to ${to}: ${base === null ? "they share no history" : `they branched off at ${base}`}, so the candidate lacks changes of the release it replaces (migrations that may already run in production), and comparing the two would judge neither`,
+  divergedRangeHint: (from: string) =>
+    `Bring it into the candidate's history: merge ${from} into the candidate (or rebase the candidate onto it) and gate again; pass another --from only if production really runs that release.`,
   queryBroken: (query: string, where: string, error: string, cause: string) => `old query ${query} (${where}) no longer prepares: ${error}; broken by ${cause}`,
   queryBrokenFix: "Keep the old schema working for the previous release (expand now, contract in a later release), or change the migration.",
   queryFailsBefore: (query: string, where: string, error: string) => `old query ${query} (${where}) does not prepare even on the old schema: ${error}`,
@@ -106,4 +125,26 @@ export const messages = {
   testFailed: (command: string, code: number, tail: string) =>
     `the previous release's tests (${command}) fail against the migrated schema (exit ${code}): ${tail}`,
   testFailedFix: "The previous release must keep working on the new schema; make the migration backward compatible.",
+  testTimedOut: (seconds: number) => `(stopped after ${seconds}s: migrations.test.timeout)`,
+  worktreeHint: "shipgate needs to check the previous release out into a temporary worktree.",
+  databaseNotUrl: (shown: string, why: string) => `the database URL "${shown}" is not a PostgreSQL URL: ${why}`,
+  databaseUrlHint:
+    "A PostgreSQL URL looks like postgres://user:password@host:5432/database (percent-encode special characters of the password, e.g. @ as %40); it comes from --database, SHIPGATE_DATABASE_URL or migrations.database.url.",
+  databaseUnreachable: (endpoint: string, shown: string, error: string) => `cannot connect to the PostgreSQL server at ${endpoint} (${shown}): ${error}`,
+  databaseUnreachableHint:
+    "Start the server, or correct the host, port, user and password of the URL (--database, SHIPGATE_DATABASE_URL or migrations.database.url); leave the URL out to verify on embedded PGlite, or pass --static to skip the database.",
+  databaseNoCreate: (user: string, endpoint: string) =>
+    `user ${user} may not create databases on ${endpoint}, and the dynamic check runs on a throw-away database`,
+  databaseNoCreateHint: (user: string) => `Allow it (ALTER ROLE ${user} CREATEDB) or use a user that may; or verify on embedded PGlite by leaving the URL out.`,
+  databaseMarker: (pid: number, host: string) =>
+    `shipgate migrations verify, pid ${pid} on ${host}: dropped when that run ends; a later run drops it if that process is gone`,
+  removedDeadDatabase: (name: string, pid: number) => `shipgate: removed database ${name}, left by shipgate pid ${pid}, which is no longer running`,
+  removedDeadWorktree: (dir: string, pid: number) => `shipgate: removed worktree ${dir}, left by shipgate pid ${pid}, which is no longer running`,
+  cancelling: "the run is being cancelled",
+  cancelled: (signal: string, done: readonly string[], failed: readonly string[]) =>
+    `cancelled by ${signal}${done.length > 0 ? `; ${done.join(", ")}` : ""}${failed.length > 0 ? `; could not clean up ${failed.join(", ")}` : ""}`,
+  cancelledAgain: (signal: string, left: readonly string[]) =>
+    `cancelled by ${signal}, and stopped again during the cleanup${left.length > 0 ? `; left ${left.join(", ")}` : ""}`,
+  cancelledLeftHint: "The next shipgate gate or verify in this repository (and on this database server) removes what is left, once this process has ended.",
+  cleanupTimedOut: (seconds: number) => `no answer within ${seconds}s`,
 } as const;

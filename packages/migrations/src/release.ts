@@ -1,5 +1,6 @@
 /** Which releases a gate compares: `--from auto` is the last good deploy from the ledger, else the previous release tag. */
 import type { Repo } from "@shipgate/core";
+import { requireAncestor } from "./range-order.js";
 import type { MigrationsSettings } from "./settings.js";
 
 export interface ResolvedRange {
@@ -14,12 +15,25 @@ export interface UnknownRevision {
   unknown: string;
 }
 
+/** The range a gate checks; throws a UsageError when `from` is not in the history of `to` (see range-order.ts). */
 export async function resolveRange(
   repo: Repo,
   fromSpec: string,
   toSpec: string,
   settings: Pick<MigrationsSettings, "environment" | "tags">,
 ): Promise<ResolvedRange | UnknownRevision> {
+  const range = await chooseRange(repo, fromSpec, toSpec, settings);
+  if ("unknown" in range) return range;
+  await requireAncestor(repo, range, { from: fromSpec, to: toSpec, ...(range.ledger === undefined ? {} : { ledger: range.ledger }) });
+  return { from: range.from, to: range.to, fromSource: range.fromSource };
+}
+
+async function chooseRange(
+  repo: Repo,
+  fromSpec: string,
+  toSpec: string,
+  settings: Pick<MigrationsSettings, "environment" | "tags">,
+): Promise<(ResolvedRange & { ledger?: string }) | UnknownRevision> {
   const to = await commitOf(repo, toSpec);
   if (to === null) return { unknown: toSpec };
   if (fromSpec !== "auto") {
@@ -28,7 +42,7 @@ export async function resolveRange(
   }
   const ledger = `refs/shipgate/${settings.environment}/good`;
   const good = await repo.git.probe(["rev-parse", "-q", "--verify", "--end-of-options", `${ledger}^{commit}`]);
-  if (good !== null && good !== "" && good !== to) return { from: good, to, fromSource: `${ledger} (last good deploy)` };
+  if (good !== null && good !== "" && good !== to) return { from: good, to, fromSource: `${ledger} (last good deploy)`, ledger };
   const tag = await repo.git.probe(["describe", "--tags", "--abbrev=0", `--match=${settings.tags}`, "--end-of-options", `${to}^`]);
   const tagged = tag === null || tag === "" ? null : await commitOf(repo, `refs/tags/${tag}`);
   if (tagged !== null) return { from: tagged, to, fromSource: `${tag} (previous release tag)` };

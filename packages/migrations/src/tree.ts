@@ -3,6 +3,7 @@ import { posix } from "node:path";
 import { splitZ, type ObjectReader, type Repo } from "@shipgate/core";
 import { detectLayout, discoverMigrations, type LayoutName } from "./layout/discover.js";
 import type { MigrationSource } from "./lint.js";
+import { decodeSql, type DecodedSql } from "./sql/encoding.js";
 import { DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
 
 export interface TreeEntry {
@@ -29,6 +30,12 @@ export async function readTexts(objects: ObjectReader, entries: readonly TreeEnt
   return new Map(entries.map((e, i) => [e.path, blobs[i]?.content.toString("utf8") ?? ""]));
 }
 
+/** Migration files as text, each with what is wrong with its bytes (sql/encoding.ts). */
+async function readSql(objects: ObjectReader, entries: readonly TreeEntry[]): Promise<Map<string, DecodedSql>> {
+  const blobs = await objects.readMany(entries.map((e) => e.oid));
+  return new Map(entries.map((e, i) => [e.path, decodeSql(blobs[i]?.content ?? Buffer.alloc(0))]));
+}
+
 export interface ReleaseMigrations {
   sources: MigrationSource[];
   /** Directories found, with their layout. */
@@ -44,7 +51,8 @@ export async function loadMigrations(
 ): Promise<ReleaseMigrations> {
   const wanted = settings.dirs.length > 0 ? settings.dirs.map(trimSlash) : DEFAULT_DIRS;
   const entries = (await listTree(repo, rev, wanted)).filter((e) => e.path.endsWith(".sql") || e.path.endsWith("/metadata.toml"));
-  const texts = await readTexts(objects, entries);
+  const decoded = await readSql(objects, entries);
+  const texts = new Map([...decoded].map(([path, sql]) => [path, sql.text]));
   const release: ReleaseMigrations = { sources: [], dirs: [] };
   for (const dir of wanted) {
     const files = new Map([...texts].filter(([path]) => path.startsWith(`${dir}/`)));
@@ -54,7 +62,11 @@ export async function loadMigrations(
     release.dirs.push({ dir, layout });
     for (const migration of discoverMigrations(files, layout)) {
       const down = migration.down === null || migration.down === migration.up ? null : (files.get(migration.down) ?? null);
-      release.sources.push({ migration, up: files.get(migration.up) ?? "", down });
+      const encoding = [migration.up, down === null ? null : migration.down].flatMap((path) => {
+        const problem = path === null ? null : (decoded.get(path)?.problem ?? null);
+        return path === null || problem === null ? [] : [{ path, problem }];
+      });
+      release.sources.push({ migration, up: files.get(migration.up) ?? "", down, ...(encoding.length > 0 ? { encoding } : {}) });
     }
   }
   return release;

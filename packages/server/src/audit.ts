@@ -1,8 +1,14 @@
-/** The append-only JSON Lines audit log: one entry per push the hook decided, bypasses and failures included. */
+/**
+ * The append-only JSON Lines audit log: one entry per push the hook decided, bypasses and failures included. An entry
+ * records what the pre-receive hook said (shipgate's verdict, then the chained hook's); git makes the final ref update
+ * after it, and may still reject a ref (a lock held, a ref changed meanwhile), so "accepted" is not "updated".
+ */
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { messages } from "./messages.js";
 
-export type Verdict = "accepted" | "refused" | "bypassed" | "error-refused" | "error-accepted";
+/** `refused-by-chained`: shipgate accepted (or bypassed, or failed open) and the chained hook then refused. */
+export type Verdict = "accepted" | "refused" | "bypassed" | "error-refused" | "error-accepted" | "refused-by-chained";
 
 export interface AuditEntry {
   time: string;
@@ -18,6 +24,8 @@ export interface AuditEntry {
   findingCount: number;
   pushOptions: string[];
   bypass?: { reason: string; granted: boolean };
+  /** The hook shipgate replaced, run after it accepted: its path and exit code (null when a signal ended it). */
+  chained?: { hook: string; exitCode: number | null };
   error?: string;
   durationMs: number;
 }
@@ -34,4 +42,15 @@ export function writeAudit(file: string, entry: AuditEntry): void {
   mkdirSync(dirname(file), { recursive: true });
   const capped: AuditEntry = { ...entry, refs: entry.refs.slice(0, CAP), findings: entry.findings.slice(0, CAP) };
   appendFileSync(file, JSON.stringify(capped) + "\n", { flag: "a", mode: 0o640 });
+}
+
+/** Writes the entry; a log that cannot be written is a warning for the pusher, and false for a caller that needs it. */
+export function recordAudit(file: string, entry: AuditEntry, say: (line: string) => void): boolean {
+  try {
+    writeAudit(file, entry);
+    return true;
+  } catch (error) {
+    say(messages.auditFailed((error as Error).message));
+    return false;
+  }
 }

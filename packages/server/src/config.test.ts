@@ -73,3 +73,10 @@ server:
     expect(notes[2]).toBe("ignoring three: larger than 65536 bytes");
   });
 });
+
+describe("loadServerConfig", () => {
+  it("takes a config whose only policy comes from another package, and refuses one whose policies are all off", async () => {
+    expect((await serverConfig("policies:\n  migrations-immutable: error\n")).config.policies).toMatchObject({ "migrations-immutable": { severity: "error" } });
+    await expect(serverConfig("policies:\n  migrations-immutable: off\n  secrets:\n    severity: off\n")).rejects.toThrow(/enables no policy/);
+  });
+});

@@ -1,9 +1,10 @@
 /** The trusted server config, and the narrowing merge of a pushed `.shipgate.yml` (it may add checks, never remove them). */
 import { isAbsolute, resolve } from "node:path";
-import { ConfigError, configSchema, loadConfigWithPlugins, parseConfigText, readSection, type Config, type Plugin, type Repo } from "@shipgate/core";
+import { ConfigError, configSchema, loadConfigWithPlugins, openRepo, parseConfigText, readSection, type Config, type Plugin, type Repo } from "@shipgate/core";
+import { auditPath } from "./audit.js";
 import { messages } from "./messages.js";
 import { importPlugin, plugin as serverPlugin } from "./plugin.js";
-import { serverSection, type ServerSettings } from "./settings.js";
+import { ServerSection, serverSection, type ServerSettings } from "./settings.js";
 
 export type { ServerSettings } from "./settings.js";
 
@@ -23,9 +24,34 @@ export async function locateServerConfig(repo: Repo, fromHook: string | null): P
   return isAbsolute(configured) ? configured : resolve(repo.commonDir, configured);
 }
 
+/** Loads and validates the server config; one that turns no policy on is refused unless `server.allowEmpty` says so. */
 export async function loadServerConfig(file: string): Promise<ServerConfig> {
+  const loaded = await readServerConfig(file);
+  // A truncated or emptied file parses as `{}`: a hook running it would say ok to every push.
+  if (!loaded.server.allowEmpty && !Object.values(loaded.config.policies).some((entry) => entry.severity !== "off"))
+    throw new ConfigError(messages.noPolicy(file), { hint: messages.noPolicyHint });
+  return loaded;
+}
+
+async function readServerConfig(file: string): Promise<ServerConfig> {
   const { config, plugins } = await loadConfigWithPlugins(file, importPlugin, [serverPlugin]);
   return { config, server: readSection(config, serverSection), file, plugins };
+}
+
+/**
+ * Where to write the audit entry of a push refused before the config was loaded (bad hook input, a broken config):
+ * the configured log when the config can still be read, else the default log in the git dir (`fallback` is then true).
+ */
+export async function auditFileWithoutConfig(cwd: string, env: NodeJS.ProcessEnv, fromHook: string | null): Promise<{ file: string; fallback: boolean }> {
+  let gitDir = resolve(cwd, env["GIT_DIR"] ?? ".");
+  try {
+    const repo = await openRepo(cwd, env);
+    gitDir = repo.commonDir;
+    const { server } = await readServerConfig(await locateServerConfig(repo, fromHook));
+    return { file: auditPath(server.auditLog, gitDir), fallback: false };
+  } catch {
+    return { file: auditPath(ServerSection.entries.auditLog.default, gitDir), fallback: true };
+  }
 }
 
 /** A pushed config file: where it was read from and its text. */

@@ -75,6 +75,26 @@ describe("installHooks", () => {
     expect(existsSync(join(repo.dir, "custom_hooks", "pre-receive.d", "shipgate"))).toBe(false);
   });
 
+  it("refuses a server config that enables no policy, for every flavour, unless server.allowEmpty says so", async () => {
+    const { repo, options } = setup();
+    const write = (yaml: string) => {
+      const file = join(tempDir(), "server.yml");
+      writeFileSync(file, yaml);
+      return file;
+    };
+    for (const yaml of ["", "policies: {}\n", "policies:\n  secrets: off\n  commit-message: off\n", "server:\n  bypassUsers: [alice]\n"]) {
+      const config = write(yaml);
+      await expect(installHooks(repo.dir, { ...options, config }), JSON.stringify(yaml)).rejects.toThrow(
+        `the server config ${config} enables no policy, so the hook would accept every push`,
+      );
+      await expect(installHooks(tempDir(), { ...options, flavor: "github", config })).rejects.toThrow(/enables no policy/);
+    }
+    expect(existsSync(join(repo.dir, "hooks", "pre-receive"))).toBe(false);
+    await installHooks(repo.dir, { ...options, config: write("extends: recommended\n") });
+    await installHooks(repo.dir, { ...options, config: write("policies: {}\nserver:\n  allowEmpty: true\n") });
+    expect(existsSync(join(repo.dir, "hooks", "pre-receive"))).toBe(true);
+  });
+
   it("refuses a directory that is not a repository and a config that does not validate", async () => {
     const { repo, options } = setup();
     await expect(installHooks(tempDir(), options)).rejects.toThrow(/not (inside )?a git repository/);

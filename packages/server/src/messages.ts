@@ -28,12 +28,17 @@ export const messages = {
   auditFailed: (error: string) => `warning: cannot write the audit log: ${error}`,
   noConfig: "no server config: the hook was installed without --config and `git config shipgate.config` is not set",
   noConfigHint: `Re-run \`shipgate server install <repo.git> --config <server.yml>\` (see ${GUIDE}).`,
+  noPolicy: (file: string) => `the server config ${file} enables no policy, so the hook would accept every push`,
+  noPolicyHint:
+    "Turn policies on (e.g. `extends: recommended`, or `policies: { secrets: error }`); if accepting every push is intended, set `server.allowEmpty: true`.",
+  auditDefault: (file: string) => `the server config could not be read, so this entry went to the default audit log ${file}`,
   badInput: (line: number, why: string) => `malformed ref update on line ${line} of the hook input: ${why}`,
   badInputHint: "git itself never sends this; the hook refuses input it cannot trust.",
   repoConfigIgnored: (source: string, why: string) => `ignoring ${source}: ${why}`,
   repoConfigCannotLoosen: (source: string, id: string) => `${source} cannot turn off or loosen ${id}; the server's setting stands`,
   repoConfigNotAllowed: (source: string, id: string) => `${source} may not turn on ${id} here (not in server.repoConfigPolicies)`,
-  chainedFailed: (path: string, code: number | null) => `the chained hook ${path} refused the push (exit ${code ?? "signal"})`,
+  chainedFailed: (path: string, code: number | null) =>
+    `the chained hook ${path} refused the push (exit ${code ?? "signal"}); shipgate had accepted it, the audit log records both`,
   // installer
   notARepo: (path: string) => `${path} is not a git repository`,
   notARepoHint: "Pass the path of a bare repository, e.g. /srv/git/project.git.",

@@ -1,7 +1,8 @@
 /**
  * The pre-receive checker: every ref update of a push checked in one pass inside git's quarantine, then one verdict.
- * A short list of named steps: read input → config → check → decide → record → chain.
+ * A short list of named steps: read input → config → check → decide → chain → record.
  */
+import { resolve } from "node:path";
 import {
   buildRangeChange,
   createDebug,
@@ -22,9 +23,9 @@ import {
   type Report,
   type Repo,
 } from "@shipgate/core";
-import { auditPath, writeAudit, type AuditEntry, type Verdict } from "./audit.js";
+import { auditPath, recordAudit, writeAudit, type AuditEntry, type Verdict } from "./audit.js";
 import { runChained } from "./chain.js";
-import { loadServerConfig, locateServerConfig, narrowConfig, readPushedConfigs, type ServerConfig } from "./config.js";
+import { auditFileWithoutConfig, loadServerConfig, locateServerConfig, narrowConfig, readPushedConfigs, type ServerConfig } from "./config.js";
 import { HookInputError, IDENTITY_VARS, parsePushOptions, parseRefUpdates, pusherIdentity, readPushOptions, type Flavor } from "./input.js";
 import { messages } from "./messages.js";
 
@@ -71,9 +72,8 @@ export async function preReceive(options: PreReceiveOptions): Promise<PreReceive
     const server = await readConfig(push);
     const report = await withTimeout(check(push, server), server.server.timeout, messages.timedOut(server.server.timeout));
     const decided = decide(push, server, report);
-    const recorded = record(push, decided);
-    if (recorded.verdict === "refused") return recorded;
-    return await chain(push, recorded);
+    // The chained hook speaks before the entry is written, so the entry holds the push's verdict, not only shipgate's.
+    return record(push, decided.verdict === "refused" ? decided : await chain(push, decided));
   } catch (error) {
     return failed(push, error);
   }
@@ -136,7 +136,9 @@ async function check(push: Push, server: ServerConfig): Promise<Report> {
     // The config is final before the Change is built, so it carries exactly the added lines the policies read.
     const lines = linesRead("pre-receive", config, { extra });
     const pushOptions = push.entry.pushOptions;
-    const change = await buildRangeChange(repo, push.updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader });
+    // The baseline comes from the server's own config only: a pushed one could exempt the pusher's own commits.
+    const baseline = server.config.baseline?.commit;
+    const change = await buildRangeChange(repo, push.updates, { stage: "pre-receive", known: ["--all"], pushOptions, lines, objects: reader, baseline });
     const report = await runPolicies(change, config, { extra });
     if (debug.enabled) {
       const cpu = process.cpuUsage();
@@ -198,7 +200,7 @@ function decide(push: Push, server: ServerConfig, report: Report): Decided {
   return { verdict, report: final, errors };
 }
 
-/** Step 5: the audit entry (a bypass that cannot be recorded is refused), then the pusher's summary. */
+/** Step 6: the audit entry (a bypass that cannot be recorded is refused), then the pusher's summary. */
 function record(push: Push, decided: Decided): PreReceiveResult {
   const { verdict, report, errors } = decided;
   push.entry.verdict = verdict;
@@ -213,6 +215,7 @@ function record(push: Push, decided: Decided): PreReceiveResult {
     }
     push.say(messages.bypassed(push.entry.user ?? "", push.entry.bypass?.reason ?? ""));
   } else audit(push);
+  if (verdict === "refused-by-chained") return { verdict, exitCode: ExitCode.Blocked, report };
   if (verdict === "refused") {
     push.say(messages.refused(errors, report.checked.commits));
     push.say(messages.refusedFooter);
@@ -225,14 +228,16 @@ function record(push: Push, decided: Decided): PreReceiveResult {
   return { verdict, exitCode: ExitCode.Pass, report };
 }
 
-/** Step 6: the hook this one replaced, with the same input; its refusal refuses the push. */
-async function chain(push: Push, result: PreReceiveResult): Promise<PreReceiveResult> {
+/** Step 5: the hook this one replaced, with the same input, once shipgate let the push through; its refusal refuses it. */
+async function chain<T extends { verdict: Verdict }>(push: Push, decided: T): Promise<T> {
   const { options } = push;
-  if (options.chained === null) return result;
+  if (options.chained === null) return decided;
   const code = await runChained(options.chained, options.input, options.env, options.cwd, options.log);
-  if (code === 0) return result;
+  // git runs hooks by a path relative to the repository; the log names the file wherever it is read.
+  push.entry.chained = { hook: resolve(options.cwd, options.chained), exitCode: code };
+  if (code === 0) return decided;
   push.say(messages.chainedFailed(options.chained, code));
-  return { ...result, verdict: "refused", exitCode: ExitCode.Blocked };
+  return { ...decided, verdict: "refused-by-chained" };
 }
 
 /** Any step failed: fail closed (or open, when configured and the failure is shipgate's own), with an audit entry. */
@@ -244,19 +249,21 @@ async function failed(push: Push, error: unknown): Promise<PreReceiveResult> {
   if (hint !== undefined) push.say(hint);
   // Input git would never send and a missing or broken config always refuse; only shipgate's own failures may fail open.
   const open = push.server !== null && push.server.server.failOpen && !(error instanceof HookInputError);
-  push.entry.verdict = open ? "error-accepted" : "error-refused";
-  if (push.auditFile !== null) audit(push);
   push.say(open ? messages.failOpen : messages.failClosed);
-  if (open) return chain(push, { verdict: "error-accepted", exitCode: ExitCode.Pass, report: null });
-  return { verdict: "error-refused", exitCode: exitCode === ExitCode.Usage ? ExitCode.Usage : ExitCode.Internal, report: null };
+  const verdict: Verdict = open ? (await chain<{ verdict: Verdict }>(push, { verdict: "error-accepted" })).verdict : "error-refused";
+  push.entry.verdict = verdict;
+  // Refused before the config was read (hook input git never sends, a broken config): the entry is still written.
+  const { options } = push;
+  const target =
+    push.auditFile !== null ? { file: push.auditFile, fallback: false } : await auditFileWithoutConfig(options.cwd, options.env, options.configPath);
+  if (recordAudit(target.file, push.entry, push.say) && target.fallback) push.say(messages.auditDefault(target.file));
+  if (verdict === "error-accepted") return { verdict, exitCode: ExitCode.Pass, report: null };
+  if (verdict === "refused-by-chained") return { verdict, exitCode: ExitCode.Blocked, report: null };
+  return { verdict, exitCode: exitCode === ExitCode.Usage ? ExitCode.Usage : ExitCode.Internal, report: null };
 }
 
 function audit(push: Push): void {
-  try {
-    writeAudit(push.auditFile!, push.entry);
-  } catch (error) {
-    push.say(messages.auditFailed((error as Error).message));
-  }
+  recordAudit(push.auditFile!, push.entry, push.say);
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {

@@ -19,6 +19,8 @@ export const ServerSection = v.strictObject({
   identityFrom: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")))),
   /** Milliseconds the whole check may take (e.g. 4500 on GitHub Enterprise, whose hooks share 5 s); 0 means no limit. */
   timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  /** Accept a config that turns no policy on (the hook then accepts every push); without it such a config is refused. */
+  allowEmpty: v.optional(v.boolean(), false),
 });
 
 export const serverSection = defineSection("server", ServerSection);

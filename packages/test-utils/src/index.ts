@@ -1,6 +1,6 @@
 /** Real temporary git repositories for tests: built from an object of files, cleaned up after each test. */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
@@ -142,11 +142,16 @@ export const ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/
 /** The built `shipgate` executable (tests run after `tsc -b`). */
 export const SHIPGATE_BIN = `${ROOT}/packages/cli/bin.js`;
 
-/** Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there. */
+/**
+ * Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there.
+ * With prettier comes a `.prettierrc` (prettier's defaults), as a project that uses prettier has: without a config,
+ * the prettier policy formats nothing unless told to.
+ */
 export function linkTools(dir: string, names: readonly string[]): void {
   mkdirSync(join(dir, "node_modules", "@eslint"), { recursive: true });
   for (const name of names) symlinkSync(`${ROOT}/node_modules/${name}`, join(dir, "node_modules", name));
   writeFileSync(join(dir, ".gitignore"), "node_modules/\n");
+  if (names.includes("prettier") && !existsSync(join(dir, ".prettierrc"))) writeFileSync(join(dir, ".prettierrc"), "{}\n");
 }
 
 /** Points the repo's hooks at scripts that run the built shipgate CLI, the way husky's hooks do. */
@@ -174,4 +179,16 @@ export function shipgate(args: string[], options: { cwd: string; env?: NodeJS.Pr
 export function linkShipgateBin(dir: string): void {
   mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
   writeFileSync(join(dir, "node_modules", ".bin", "shipgate"), `#!/bin/sh\nexec "${process.execPath}" "${SHIPGATE_BIN}" "$@"\n`, { mode: 0o755 });
+}
+
+/** A seeded pseudo-random generator (mulberry32): the same numbers in [0, 1) for the same seed, on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -17,6 +17,7 @@ import {
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
 import { importPlugin } from "../plugins.js";
+import { messages } from "../messages.js";
 
 const USAGE = "shipgate check [--staged | --range A..B | --all] [--format text|json|sarif|junit|github] [--config FILE] [--policy ID]...";
 
@@ -24,13 +25,13 @@ const check: Command = async (argv, io) => {
   const { values } = parse(
     argv,
     {
-      staged: { type: "boolean" },
-      range: { type: "string" },
-      all: { type: "boolean" },
-      format: { type: "string", default: "text" },
-      config: { type: "string" },
-      policy: { type: "string", multiple: true },
-      verbose: { type: "boolean" },
+      staged: { type: "boolean", description: "the staged changes, as pre-commit sees them (the default)" },
+      range: { type: "string", placeholder: "A..B", description: "the commits in A..B, e.g. origin/main..HEAD (a pull request)" },
+      all: { type: "boolean", description: "every commit reachable from HEAD" },
+      format: { type: "string", default: "text", placeholder: "text|json|sarif|junit|github", description: "how to print the report" },
+      config: { type: "string", placeholder: "FILE", description: "the config file (default: .shipgate.yml at the repository root)" },
+      policy: { type: "string", multiple: true, placeholder: "ID", description: "run only this policy" },
+      verbose: { type: "boolean", description: "also list the policies that did not run, and why" },
     },
     USAGE,
   );
@@ -42,10 +43,11 @@ const check: Command = async (argv, io) => {
   const options = { extra: pluginPolicies(plugins), ...(values.policy ? { only: values.policy } : {}) };
   const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", config, options);
   let change: Change;
-  if (values.range !== undefined) change = await rangeChange(repo, values.range, lines);
+  const baseline = config.baseline?.commit;
+  if (values.range !== undefined) change = await rangeChange(repo, values.range, lines, baseline);
   else if (values.all) {
     const head = await repo.git.text(["rev-parse", "--verify", "HEAD^{commit}"], { hint: "There is no commit to check yet." });
-    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines });
+    change = await buildRangeChange(repo, [{ name: "HEAD", oldOid: repo.zeroOid, newOid: head }], { stage: "ci", known: [], lines, baseline });
   } else change = await buildStagedChange(repo, { lines });
   const report = await runPolicies(change, config, options);
   change.objects.close();
@@ -53,15 +55,21 @@ const check: Command = async (argv, io) => {
   return report.exitCode;
 };
 
-async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string, lines: LineSelection): Promise<Change> {
+async function rangeChange(repo: Awaited<ReturnType<typeof openRepo>>, range: string, lines: LineSelection, baseline: string | undefined): Promise<Change> {
   const match = /^(.+?)\.\.(.+)$/.exec(range);
   if (!match || range.includes("...")) throw new UsageError(`--range expects A..B, got "${range}"`, { hint: "For example: --range origin/main..HEAD" });
-  const resolve = (rev: string) =>
-    repo.git.text(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], {
-      hint: `Check that "${rev}" names a commit (fetch it first in a shallow CI clone).`,
-    });
-  const [from, to] = await Promise.all([resolve(match[1] ?? ""), resolve(match[2] ?? "")]);
-  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: to }], { stage: "ci", known: [from], lines });
+  const resolve = async (rev: string) => {
+    const oid = await repo.git.probe(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+    if (oid === null) throw new UsageError(messages.notACommit(rev), { hint: messages.notACommitHint });
+    return oid;
+  };
+  const [from, to, tip] = await Promise.all([
+    resolve(match[1] ?? ""),
+    resolve(match[2] ?? ""),
+    repo.git.probe(["rev-parse", "--verify", "-q", "--end-of-options", match[2] ?? ""]),
+  ]);
+  // A range that ends at an annotated tag is checked with the tag, so the tag's message is checked too.
+  return buildRangeChange(repo, [{ name: "HEAD", oldOid: from, newOid: tip ?? to }], { stage: "ci", known: [from], lines, baseline });
 }
 
 export default check;

@@ -23,7 +23,7 @@ interface DemoRepo {
 }
 
 const demo: Command = async (argv, io) => {
-  const { values } = parse(argv, { keep: { type: "boolean" } }, "shipgate demo [--keep]");
+  const { values } = parse(argv, { keep: { type: "boolean", description: "keep the throwaway repository to look around" } }, "shipgate demo [--keep]");
   const s = createStyle(colourEnabled(io.stdout, io.env));
   const root = mkdtempSync(join(tmpdir(), "shipgate-demo-"));
   const repo = createDemoRepo(root, io);
@@ -130,7 +130,7 @@ function createDemoRepo(root: string, io: Io): DemoRepo {
   return { dir, git, write: (path, text) => (mkdirSync(dirname(join(dir, path)), { recursive: true }), writeFileSync(join(dir, path), text)) };
 }
 
-/** Uses the prettier installed next to shipgate, if any, so the fixing step has a formatter. */
+/** Uses the prettier installed next to shipgate, if any, with a config of prettier's defaults, so the fixing step has a formatter. */
 function linkPrettier(dir: string): boolean {
   try {
     const entry = createRequire(import.meta.url).resolve("prettier");
@@ -138,6 +138,7 @@ function linkPrettier(dir: string): boolean {
     while (!pkgDir.endsWith("prettier") && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
     mkdirSync(join(dir, "node_modules"), { recursive: true });
     symlinkSync(pkgDir, join(dir, "node_modules", "prettier"));
+    writeFileSync(join(dir, ".prettierrc"), "{}\n");
     return true;
   } catch {
     return false;

@@ -10,14 +10,14 @@ const gate: Command = async (argv, io) => {
   const { values } = parse(
     argv,
     {
-      from: { type: "string", default: "auto" },
-      to: { type: "string", default: "HEAD" },
-      format: { type: "string", default: "text" },
-      database: { type: "string" },
-      env: { type: "string" },
-      static: { type: "boolean" },
-      config: { type: "string" },
-      verbose: { type: "boolean" },
+      from: { type: "string", default: "auto", placeholder: "rev|auto", description: "the last good release (auto: the newest release tag)" },
+      to: { type: "string", default: "HEAD", placeholder: "rev", description: "the candidate release" },
+      format: { type: "string", default: "text", placeholder: "text|json|sarif|junit|github", description: "how to print the report" },
+      database: { type: "string", placeholder: "URL", description: "a PostgreSQL server to verify migrations on (default: PGlite, embedded)" },
+      env: { type: "string", placeholder: "NAME", description: "the deploy environment whose settings apply" },
+      static: { type: "boolean", description: "the static migration rules only, no database" },
+      config: { type: "string", placeholder: "FILE", description: "the config file (default: .shipgate.yml at the repository root)" },
+      verbose: { type: "boolean", description: "also list the policies that did not run, and why" },
     },
     USAGE,
   );

@@ -7,16 +7,20 @@ import { parse } from "../args.js";
 const USAGE = "shipgate init [--preset recommended|strict] [--force]";
 
 const init: Command = async (argv, io) => {
-  const { values } = parse(argv, { preset: { type: "string", default: "recommended" }, force: { type: "boolean" } }, USAGE);
+  const { values } = parse(
+    argv,
+    {
+      preset: { type: "string", placeholder: "recommended|strict", description: "the preset .shipgate.yml extends (default: recommended)" },
+      force: { type: "boolean", description: "install over a core.hooksPath set elsewhere, and replace an existing config with --preset's" },
+    },
+    USAGE,
+  );
   const result = await initRepo({ cwd: io.cwd, env: io.env, preset: values.preset, force: values.force === true });
   const rel = (path: string) => relative(io.cwd, path) || ".";
   io.stdout.write(`shipgate: hooks pre-commit, commit-msg, pre-push written to ${rel(result.hooksDir)}\n`);
   io.stdout.write(`shipgate: package.json prepare script: ${result.prepare}\n`);
-  io.stdout.write(
-    result.configWritten
-      ? `shipgate: wrote ${rel(result.configFile)} (extends ${values.preset})\n`
-      : `shipgate: kept your existing ${rel(result.configFile)}\n`,
-  );
+  if (result.config === "kept") io.stdout.write(`shipgate: kept your existing ${rel(result.configFile)}\n`);
+  else io.stdout.write(`shipgate: ${result.config === "written" ? "wrote" : "replaced"} ${rel(result.configFile)} (extends ${result.preset})\n`);
   io.stdout.write(result.active ? "shipgate: hooks are active (core.hooksPath set by husky)\n" : "");
   for (const notice of result.notices) io.stderr.write(`shipgate: ${notice}\n`);
   return 0;

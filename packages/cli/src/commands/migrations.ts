@@ -7,26 +7,49 @@ import { setFlagsFromString } from "node:v8";
 import { ExitCode, UsageError } from "@shipgate/core/errors";
 import type * as StaticAnalysis from "@shipgate/migrations/static";
 import type { Command, Io } from "../io.js";
-import { parse } from "../args.js";
+import { parse, parseSubcommand } from "../args.js";
+import { messages } from "../messages.js";
 import { requireCached } from "../code-cache.js";
 
-const USAGE = [
-  "shipgate migrations lint [files...] [--format text|json]      lint SQL files (or, without files, the migrations since the last release)",
-  "shipgate migrations verify --from <rev|auto> --to <rev> [--database URL] [--format ...]   prove the previous release works on the new schema",
-  "shipgate migrations rules                                      list the rules and their categories",
-].join("\n       ");
+const USAGE = "shipgate migrations <lint|verify|rules> [options]";
+const LINT_USAGE = "shipgate migrations lint [files...] [--format text|json] [--layout NAME] [--config FILE]";
+const VERIFY_USAGE = "shipgate migrations verify --from <rev|auto> --to <rev> [--database URL] [--static] [--format ...] [--config FILE]";
+
+const SUBCOMMANDS = {
+  lint: "lint SQL files (or, without files, the migrations since the last release)",
+  verify: "prove the previous release works on the new schema, on PGlite or --database",
+  rules: "list the rules and their categories",
+};
+
+const RANGE_OPTIONS = {
+  from: { type: "string", default: "auto", placeholder: "rev|auto", description: "the last good release (auto: the newest release tag)" },
+  to: { type: "string", default: "HEAD", placeholder: "rev", description: "the candidate" },
+  database: { type: "string", placeholder: "URL", description: "a PostgreSQL server to verify on (default: PGlite, embedded)" },
+  format: { type: "string", default: "text", placeholder: "text|json|sarif|junit|github", description: "how to print the report" },
+  config: { type: "string", placeholder: "FILE", description: "the config file (default: .shipgate.yml at the repository root)" },
+  static: { type: "boolean", description: "the static rules only, no database" },
+  layout: { type: "string", placeholder: "NAME", description: "the migration layout, when it is not detected" },
+} as const;
 
 const migrations: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
-  if (sub === "lint") return lint(rest, io);
-  if (sub === "verify") return verify(rest, io);
-  if (sub === "rules") return rules(io);
-  throw new UsageError(sub === undefined ? "missing subcommand" : `unknown subcommand "${sub}"`, { hint: `Usage: ${USAGE}` });
+  const { name, rest } = parseSubcommand(argv, SUBCOMMANDS, USAGE);
+  if (name === "lint") return lint(rest, io);
+  if (name === "verify") return rangeCheck(rest, io, VERIFY_USAGE);
+  parse(rest, {}, "shipgate migrations rules");
+  return rules(io);
 };
 
 async function lint(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { format: { type: "string", default: "text" }, config: { type: "string" }, layout: { type: "string" } }, USAGE);
-  if (positionals.length === 0) return rangeCheck(["--static", ...argv], io);
+  const { values, positionals } = parse(
+    argv,
+    {
+      format: { type: "string", default: "text", placeholder: "text|json", description: "how to print the findings" },
+      config: RANGE_OPTIONS.config,
+      layout: { type: "string", placeholder: "NAME", description: "the migration layout (dbmate: every file runs in a transaction and has a down)" },
+    },
+    LINT_USAGE,
+  );
+  if (positionals.length === 0) return rangeCheck(["--static", ...argv], io, LINT_USAGE);
   const { lintFiles, loadParser } = await staticAnalysis();
   // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
   // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
@@ -35,8 +58,8 @@ async function lint(argv: string[], io: Io): Promise<number> {
   setFlagsFromString("--interrupt-budget=1000000");
   // The parser compiles off the main thread while the files are read; lintFiles awaits it and reports a failure.
   loadParser().catch(() => undefined);
-  // Joined, not resolved: the OS takes `a/../b`, and path.resolve's normalising showed in profiles of 600 files.
-  const files = positionals.map((path) => ({ path, text: readFileSync(isAbsolute(path) ? path : `${io.cwd}/${path}`, "utf8") }));
+  // Bytes, not text: a file that is not UTF-8 is a finding (invalid-encoding), which decoding here would hide.
+  const files = positionals.map((path) => ({ path, text: readSql(path, io.cwd) }));
   const findings = await lintFiles(files, values.layout === "dbmate" ? { layout: "dbmate", transaction: "always", hasDowns: true } : {});
   if (values.format === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
   else {
@@ -47,25 +70,21 @@ async function lint(argv: string[], io: Io): Promise<number> {
   return findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass;
 }
 
-async function verify(argv: string[], io: Io): Promise<number> {
-  return rangeCheck(argv, io);
+/** A file named on the command line; one that is missing, a directory or unreadable is the user's mistake, not a crash. */
+function readSql(path: string, cwd: string): Buffer {
+  try {
+    // Joined, not resolved: the OS takes `a/../b`, and path.resolve's normalising showed in profiles of 600 files.
+    return readFileSync(isAbsolute(path) ? path : `${cwd}/${path}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
+    throw new UsageError(messages.cannotReadFile(path, reason), { hint: messages.cannotReadFileHint });
+  }
 }
 
 /** Runs the migrations policy alone over a range; `--static` skips the database. */
-async function rangeCheck(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      from: { type: "string", default: "auto" },
-      to: { type: "string", default: "HEAD" },
-      database: { type: "string" },
-      format: { type: "string", default: "text" },
-      config: { type: "string" },
-      static: { type: "boolean" },
-      layout: { type: "string" },
-    },
-    USAGE,
-  );
+async function rangeCheck(argv: string[], io: Io, usage: string): Promise<number> {
+  const { values } = parse(argv, RANGE_OPTIONS, usage);
   const { colourEnabled, findConfigFile, formatReport, loadConfigWithPlugins, openRepo } = await import("@shipgate/core");
   const { runGate } = await import("@shipgate/migrations");
   const { importPlugin } = await import("../plugins.js");

@@ -1,5 +1,15 @@
 /** `shipgate policies`: every policy of core and of every installed package, where it runs, and what the config sets. */
-import { findConfigFile, KNOWN_PACKAGES, loadConfigWithPlugins, loadPlugins, openRepo, POLICIES, type AnyPolicy } from "@shipgate/core";
+import {
+  findConfigFile,
+  KNOWN_PACKAGES,
+  loadConfigWithPlugins,
+  loadPlugins,
+  messages,
+  openRepo,
+  POLICIES,
+  resolveFromProject,
+  type AnyPolicy,
+} from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
 import { importPlugin } from "../plugins.js";
@@ -7,12 +17,15 @@ import { importPlugin } from "../plugins.js";
 const USAGE = "shipgate policies [--config FILE]";
 
 const policies: Command = async (argv, io) => {
-  const { values } = parse(argv, { config: { type: "string" } }, USAGE);
-  let file = values.config ?? null;
-  if (file === null) {
-    const repo = await openRepo(io.cwd, io.env).catch(() => null);
-    file = repo?.topLevel ? findConfigFile(repo.topLevel) : null;
-  }
+  const { values } = parse(
+    argv,
+    { config: { type: "string", placeholder: "FILE", description: "the config file (default: .shipgate.yml at the repository root)" } },
+    USAGE,
+  );
+  const repo = await openRepo(io.cwd, io.env).catch(() => null);
+  const file = values.config ?? (repo?.topLevel ? findConfigFile(repo.topLevel) : null);
+  // Tools (eslint, prettier) are the repository's own: installed or not where its files are.
+  const toolsFrom = repo?.topLevel ?? io.cwd;
   const installed = await loadPlugins(
     KNOWN_PACKAGES.map((known) => known.package),
     importPlugin,
@@ -27,8 +40,10 @@ const policies: Command = async (argv, io) => {
   io.stdout.write(`config: ${file ?? "recommended preset (no .shipgate.yml found)"}\n`);
   for (const { policy, from } of rows) {
     const severity = config.policies[policy.id]?.severity ?? "off";
+    const absent = severity !== "off" && policy.tool !== undefined && resolveFromProject(policy.tool, toolsFrom) === null;
+    const summary = absent ? messages.toolMissingShort(policy.tool ?? "") : policy.summary;
     io.stdout.write(
-      `  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${policy.summary}  [${policy.stages.join(", ")}]${from === null ? "" : ` (from ${from})`}\n`,
+      `  ${policy.id.padEnd(width)}  ${severity.padEnd(5)}  ${summary}  [${policy.stages.join(", ")}]${from === null ? "" : ` (from ${from})`}\n`,
     );
   }
   for (const known of missing)

@@ -8,7 +8,15 @@ import { importPlugin } from "../plugins.js";
 const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <remote> <url> [--config FILE] [--format text|json]";
 
 const run: Command = async (argv, io) => {
-  const { values, positionals } = parse(argv, { config: { type: "string" }, format: { type: "string", default: "text" }, verbose: { type: "boolean" } }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    {
+      config: { type: "string", placeholder: "FILE", description: "the config file (default: .shipgate.yml at the repository root)" },
+      format: { type: "string", default: "text", placeholder: "text|json", description: "how to print the report (on stderr, as hooks do)" },
+      verbose: { type: "boolean", description: "also list the policies that did not run, and why" },
+    },
+    USAGE,
+  );
   const [hook, ...args] = positionals;
   const ctx: HookContext = {
     cwd: io.cwd,

@@ -118,6 +118,29 @@ describe("buildRangeChange", () => {
     expect(change.commits.map((c) => [c.encoding, c.message])).toEqual([["ISO-8859-1", "fix: café\n"]]);
   });
 
+  it("carries the messages of annotated tags the refs point at, through a tag of a tag, and none for lightweight tags", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    const head = repo.git("rev-parse", "HEAD");
+    repo.git("tag", "-a", "v1", "-m", "first release\n\nwith notes");
+    repo.git("tag", "-a", "v1-signed-off", "-m", "a tag of a tag", "v1");
+    repo.git("tag", "light");
+    const [v1, outer] = [repo.git("rev-parse", "v1"), repo.git("rev-parse", "v1-signed-off")];
+    const zero = "0".repeat(40);
+    const change = await buildRangeChange(
+      await openRepo(repo.dir, repo.env),
+      [
+        { name: "refs/tags/v1-signed-off", oldOid: zero, newOid: outer },
+        { name: "refs/tags/light", oldOid: zero, newOid: head },
+      ],
+      { stage: "pre-push", known: [] },
+    );
+    expect(change.tags.map((t) => [t.ref, t.oid, t.name, t.targetType, t.message, t.tagger?.email])).toEqual([
+      ["refs/tags/v1-signed-off", outer, "v1-signed-off", "tag", "a tag of a tag\n", "committer@example.com"],
+      ["refs/tags/v1-signed-off", v1, "v1", "commit", "first release\n\nwith notes\n", "committer@example.com"],
+    ]);
+    change.objects.close();
+  });
+
   it("works in a SHA-256 repository with 64-hex zero ids", async () => {
     const repo = createRepo({ objectFormat: "sha256", files: { "a.txt": "x\n" } });
     const head = repo.git("rev-parse", "HEAD");

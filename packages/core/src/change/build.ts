@@ -2,12 +2,13 @@
 import type { Repo } from "../git/repo.js";
 import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
 import { readIncoming } from "./incoming.js";
+import { readTags } from "./tags.js";
 import { isZeroOid } from "../git/oid.js";
 import { applySizes, blobFile, fillSizes, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
 import { refKind, type Change, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", objects = new ObjectReader(repo.git)): Change {
-  return { stage, repo, objects, refs: [], commits: [], files: [], message: null, branch: null, pushOptions: [], lines };
+  return { stage, repo, objects, refs: [], commits: [], tags: [], files: [], message: null, branch: null, pushOptions: [], lines };
 }
 
 /** The branch HEAD points at (`refs/heads/...`), or null when detached. */
@@ -52,18 +53,24 @@ export interface RangeOptions {
   lines?: LineSelection;
   /** An object reader already open on the repository, for the Change to use and own. */
   objects?: ObjectReader;
+  /**
+   * The adoption baseline (`baseline.commit` of the config): commits reachable from it are history from before
+   * shipgate and are not new here, so content and message policies never judge them (branch policies read refs).
+   */
+  baseline?: string | null | undefined;
 }
 
 /** pre-push, pre-receive and CI: ref updates with their full ranges, and the commits new to the destination. */
 export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateInput[], options: RangeOptions): Promise<Change> {
   const change = emptyChange(repo, options.stage, options.lines, options.objects);
   change.pushOptions = [...(options.pushOptions ?? [])];
+  if (options.baseline) options = { ...options, known: [...options.known, options.baseline] };
   // A remote's old tip may be absent locally (not fetched yet): then the range is "new against what is known".
   // One batch-check answers which old tips and known ids exist, and what each new tip is once tags are peeled (a ref
-  // may point at a tree or blob).
+  // may point at a tree or blob) and before (an annotated tag, whose message is checked).
   const ids = [...new Set([...updates.map((u) => u.oldOid).filter((oid) => !isZeroOid(oid)), ...options.known.filter((k) => !k.startsWith("--"))])];
   const news = [...new Set(updates.map((u) => u.newOid).filter((oid) => !isZeroOid(oid)))];
-  const probe = objectInfo(repo.git, [...ids, ...news.map((oid) => `${oid}^{}`)]);
+  const probe = objectInfo(repo.git, [...ids, ...news.map((oid) => `${oid}^{}`), ...news]);
   probe.catch(() => undefined); // awaited below
   const presentIn = (info: Awaited<typeof probe>) => new Set(ids.filter((_, i) => info[i] !== null));
   // The walk needs only to know which known ids exist; with none to check (pre-receive) it starts beside the probe.
@@ -100,6 +107,11 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   const info = await probe;
   const present = presentIn(info);
   const peeled = new Map(news.map((oid, i) => [oid, info[ids.length + i] ?? null]));
+  // Refs that point at annotated tags bring the tags' messages; they are read while the refs are described.
+  const types = new Map(news.map((oid, i) => [oid, info[ids.length + news.length + i]?.type]));
+  const tagTips = updates.filter((u) => types.get(u.newOid) === "tag").map((u) => ({ ref: u.name, oid: u.newOid }));
+  const tags = tagTips.length === 0 ? Promise.resolve([]) : readTags(change.objects, tagTips);
+  tags.catch(() => undefined); // awaited below
   // Pushes often move many refs to the same commits (mirrors, thousands of tags): walk each distinct range once.
   const ranges = new Map<string, Promise<RefUpdate>>();
   change.refs = await mapLimited(updates, 4, async (update) => {
@@ -111,6 +123,7 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     }
     return { ...(await range), name: update.name, kind: refKind(update.name) };
   });
+  change.tags = await tags;
   if (incoming === null) return change;
   const found = await incoming;
   change.commits = found.commits;

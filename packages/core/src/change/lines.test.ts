@@ -56,7 +56,7 @@ describe("linesRead", () => {
   it("asks only for keyword lines when secrets is the one policy that reads lines, and for none without it", () => {
     expect(linesRead("pre-receive", config({ secrets: { severity: "error" }, "file-size": { severity: "error" } }))).toBe(KEYWORDS);
     expect(linesRead("pre-receive", config({ "file-size": { severity: "error" } }))).toBe("none");
-    expect(linesRead("commit-msg", config({ secrets: { severity: "error" } }))).toBe("none");
+    expect(linesRead("commit-msg", config({ secrets: { severity: "error", stages: ["pre-push"] } }))).toBe("none");
   });
 
   it("declares for every built-in policy which lines it reads", () => {

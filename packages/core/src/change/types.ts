@@ -26,6 +26,21 @@ export interface CommitInfo {
   signed: boolean;
 }
 
+/** An annotated tag object a ref update brings: what message policies read besides commit messages. */
+export interface TagInfo {
+  oid: string;
+  /** The updated ref that points at this tag (directly, or through the tag of a tag). */
+  ref: string;
+  /** The name the tag object carries (its `tag` header). */
+  name: string;
+  target: string;
+  /** What the tag points at: commit, tree, blob, or tag. */
+  targetType: string;
+  tagger: Person | null;
+  /** The message as stored, with the signature of a signed tag (see parseTagObject). */
+  message: string;
+}
+
 export type RefKind = "branch" | "tag" | "note" | "other";
 
 export interface RefUpdate {
@@ -86,6 +101,8 @@ export interface Change {
   refs: RefUpdate[];
   /** Commits new to the destination, oldest first; content policies look at these. */
   commits: CommitInfo[];
+  /** Annotated tags the ref updates point at (pre-push, pre-receive, ci), each once, outer tags before inner ones. */
+  tags: TagInfo[];
   /** File versions added or modified by the checked commits (or the index); deletions included with status D. */
   files: FileChange[];
   /** The message being written (commit-msg stage). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { tempDir, writeTree, type FileTree } from "@shipgate/test-utils";
-import { ConfigError, ExitCode } from "../errors.js";
+import { describeError, ConfigError, ExitCode } from "../errors.js";
 import { POLICIES } from "../policies/index.js";
 import { PRESETS } from "../presets.generated.js";
 import { loadConfig } from "./load.js";
@@ -54,17 +54,31 @@ describe("loadConfig", () => {
     });
     expect(error.issues).toEqual([
       "policies.commit-message.stages[1]: expected one of pre-commit, commit-msg, pre-push, pre-receive, ci",
-      "policies.secrets.allow[1]: Expected string but received 3",
-      'policies.secrets.entropy.threshold: Expected number but received "high"',
+      "policies.secrets.allow[1]: expected text, got the number 3",
+      'policies.secrets.entropy.threshold: expected a number, got the text "high"',
       "policies.author.severity: expected one of off, error, warn",
       'policies.file-size.max: expected a size such as 5000000, "500 KB" or "5 MB"',
     ]);
   });
 
-  it("calls unknown keys typos at every level: top level, policy ids and policy options", () => {
+  it("calls unknown keys typos at every level and suggests the key meant: top level, policy ids and policy options", () => {
     const error = loadError({ ".shipgate.yml": "polices: {}\npolicies:\n  secretz: error\n  secrets:\n    alow: []\n" });
-    expect(error.issues.map((issue) => issue.split(": ")[0]).sort()).toEqual(["polices", "policies.secrets.alow", "policies.secretz"]);
-    for (const issue of error.issues) expect(issue).toMatch(/unknown key \(check the spelling/);
+    expect([...error.issues].sort()).toEqual([
+      "polices: unknown key (did you mean policies?)",
+      "policies.secrets.alow: unknown key (did you mean allow?)",
+      "policies.secretz: unknown key (did you mean secrets?)",
+    ]);
+    const far = loadError({ ".shipgate.yml": "policies:\n  secrets:\n    quarantine: true\n" });
+    expect(far.issues).toEqual(["policies.secrets.quarantine: unknown key (check the spelling; schema.json lists the keys)"]);
+  });
+
+  it("says in its own words that a list is expected where a single value is written, and prints each problem once", () => {
+    const error = loadError({ ".shipgate.yml": 'policies:\n  forbidden-paths:\n    patterns: "test/**"\n  author: loud\n' });
+    expect(error.message).toMatch(
+      /is not a valid shipgate config: policies\.forbidden-paths\.patterns: expected a list, got the single value "test\/\*\*": write \["test\/\*\*"\]$/,
+    );
+    expect(describeError(error).details).toEqual(["policies.author.severity: expected one of off, error, warn"]);
+    expect(error.hint).toContain("node_modules/shipgate/schema.json");
   });
 
   it("refuses broken YAML, duplicate keys and a top level that is not a mapping, naming the file", () => {
@@ -122,6 +136,7 @@ describe("loadConfig", () => {
       exclude: [],
       entropy: { enabled: true, threshold: 3.5, minLength: 12 },
       testKeys: "warn",
+      messages: true,
     });
   });
 

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { configSchema, type Config, type ConfigInput } from "./schema.js";
 import { messages } from "../messages.js";
+import { didYouMean } from "../suggest.js";
 import { PRESETS } from "../presets.generated.js";
 import { loadPlugins, type PluginImporter } from "../plugin/registry.js";
 import { KNOWN_PACKAGES } from "../plugin/known.js";
@@ -68,15 +69,17 @@ export function packagesNamed(data: ConfigInput): string[] {
  */
 export function parseConfigText(text: string, source: string, plugins: readonly Plugin[] = []): ConfigInput {
   const data = parseYaml(text, source);
-  const result = configSchema(plugins, { tolerate: true }).safeParse(data);
-  if (!result.success) throw invalid(source, result.issues);
+  const validator = configSchema(plugins, { tolerate: true });
+  const result = validator.safeParse(data);
+  if (!result.success) throw invalid(source, result.issues, validator.schema);
   return data;
 }
 
 /** Validates config data (one layer, extends not resolved) for core and the given plugins; throws a ConfigError. */
 export function validateConfig(data: unknown, plugins: readonly Plugin[] = [], source = "config"): Config {
-  const result = configSchema(plugins).safeParse(data);
-  if (!result.success) throw invalid(source, result.issues);
+  const validator = configSchema(plugins);
+  const result = validator.safeParse(data);
+  if (!result.success) throw invalid(source, result.issues, validator.schema);
   return result.output;
 }
 
@@ -107,10 +110,10 @@ function validateLayers(layers: Layers, plugins: readonly Plugin[], file: string
   const schema = configSchema(plugins);
   for (const layer of layers.each) {
     const checked = schema.safeParse(layer.data);
-    if (!checked.success) throw invalid(layer.source, checked.issues);
+    if (!checked.success) throw invalid(layer.source, checked.issues, schema.schema);
   }
   const result = schema.safeParse(layers.merged);
-  if (!result.success) throw invalid(file ?? "recommended preset", result.issues);
+  if (!result.success) throw invalid(file ?? "recommended preset", result.issues, schema.schema);
   return { config: result.output, files: layers.files, packages };
 }
 
@@ -214,21 +217,69 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** `policies.secrets.allow[2]: expected string` for every issue. */
-export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+/**
+ * `policies.secrets.allow[2]: expected text` for every issue, in shipgate's words: an unknown key with the nearest
+ * known one (the keys of its parent object in `schema`), a type mismatch named as the user writes YAML.
+ */
+export function formatIssues(issues: readonly v.BaseIssue<unknown>[], schema?: v.GenericSchema): string[] {
   return issues.map((issue) => {
+    const keys = (issue.path ?? []).map((item) => (item as { key: unknown }).key);
     let path = "";
-    for (const item of issue.path ?? []) {
-      const key = (item as { key: unknown }).key;
-      path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
-    }
-    const unknownKey = issue.kind === "schema" && issue.type === "strict_object" && issue.expected === "never";
-    const message = unknownKey ? "unknown key (check the spelling, or see schema.json for the keys this accepts)" : issue.message.replace(/^Invalid \w+: /, "");
-    return `${path === "" ? "(top level)" : path}: ${message}`;
+    for (const key of keys) path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
+    return `${path === "" ? "(top level)" : path}: ${describeIssue(issue, keys, schema)}`;
   });
 }
 
-function invalid(source: string, issues: readonly v.BaseIssue<unknown>[]): ConfigError {
-  const lines = formatIssues(issues);
+function describeIssue(issue: v.BaseIssue<unknown>, keys: readonly unknown[], schema: v.GenericSchema | undefined): string {
+  if (issue.kind === "schema" && issue.type === "strict_object" && issue.expected === "never") {
+    const known = schema === undefined ? [] : keysAt(schema, keys.slice(0, -1));
+    return messages.unknownKey(didYouMean(String(keys.at(-1)), known));
+  }
+  if (issue.kind === "schema" && issue.message.startsWith("Invalid type: "))
+    return messages.wrongType(TYPE_NAMES[issue.type] ?? issue.expected ?? issue.type, issue.input);
+  return issue.message.replace(/^Invalid \w+: /, "");
+}
+
+/** What a schema type is called in a YAML config. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  array: "a list",
+  object: "a mapping of keys",
+  strict_object: "a mapping of keys",
+  loose_object: "a mapping of keys",
+  record: "a mapping of keys",
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+};
+
+/** The keys the object schema at `path` (from `schema`) accepts; descends through optional, union, array and record. */
+function keysAt(schema: v.GenericSchema, path: readonly unknown[]): string[] {
+  let current: unknown[] = [schema];
+  for (const key of path) current = current.flatMap(unwrap).flatMap((node) => childOf(node, key));
+  return [...new Set(current.flatMap(unwrap).flatMap((node) => (isEntries(node) ? Object.keys(node.entries) : [])))];
+}
+
+function unwrap(node: unknown): unknown[] {
+  if (node === null || typeof node !== "object") return [];
+  const schema = node as { wrapped?: unknown; options?: unknown };
+  if (schema.wrapped !== undefined) return unwrap(schema.wrapped);
+  if (Array.isArray(schema.options)) return schema.options.flatMap(unwrap);
+  return [node];
+}
+
+function childOf(node: unknown, key: unknown): unknown[] {
+  const schema = node as { entries?: Record<string, unknown>; item?: unknown; value?: unknown };
+  if (typeof key === "number" && schema.item !== undefined) return [schema.item];
+  if (isEntries(node) && typeof key === "string" && Object.hasOwn(node.entries, key)) return [node.entries[key]];
+  if (schema.value !== undefined && typeof key === "string") return [schema.value];
+  return [];
+}
+
+function isEntries(node: unknown): node is { entries: Record<string, unknown> } {
+  return node !== null && typeof node === "object" && "entries" in node && typeof node.entries === "object" && node.entries !== null;
+}
+
+function invalid(source: string, issues: readonly v.BaseIssue<unknown>[], schema?: v.GenericSchema): ConfigError {
+  const lines = formatIssues(issues, schema);
   return new ConfigError(`${source} is not a valid shipgate config: ${lines[0] ?? "invalid"}`, { issues: lines, hint: messages.configHint });
 }

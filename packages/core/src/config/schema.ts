@@ -25,8 +25,23 @@ export interface Config {
   $schema?: string | undefined;
   extends?: string | string[] | undefined;
   policies: Record<string, PolicyEntry>;
+  /** Where the repository adopted shipgate: commits reachable from it are never judged by content or message policies. */
+  baseline?: Baseline | undefined;
   [section: string]: unknown;
 }
+
+export interface Baseline {
+  commit: string;
+  reason?: string | undefined;
+}
+
+/** The adoption point: a full commit id (`shipgate baseline <rev>` writes it), and why it is there. */
+export const BaselineSchema = v.strictObject({
+  /** The commit shipgate was adopted at (full id); its history is never judged by content or message policies. */
+  commit: v.pipe(v.string(), v.regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, "expected a full commit id (shipgate baseline <rev> writes it)")),
+  /** Why the baseline is where it is (shown by `shipgate baseline`). */
+  reason: v.optional(v.string()),
+});
 
 /** The shape of a config as written, for layers that are merged before validation. */
 export type ConfigInput = Record<string, unknown>;
@@ -68,6 +83,7 @@ export function configSchema(plugins: readonly Plugin[] = [], options: { tolerat
     /** Presets (`recommended`, `strict`) or paths of YAML files this config builds on. */
     extends: v.optional(v.union([v.string(), v.array(v.string())], "expected a preset name or a list of them")),
     policies: v.optional(v.strictObject(entries), {}),
+    baseline: v.optional(BaselineSchema),
     ...sections,
   });
   const validator: ConfigValidator = {
@@ -85,7 +101,7 @@ const validators = new Map<string, ConfigValidator>();
 
 /** The validated object as a Config: every policy entry checked to have the entry shape (a guard, not a cast). */
 function toConfig(value: Record<string, unknown>): Config {
-  const { $schema, extends: parents, policies, ...sections } = value;
+  const { $schema, extends: parents, policies, baseline, ...sections } = value;
   const entries: Record<string, PolicyEntry> = {};
   for (const [id, entry] of Object.entries(isRecord(policies) ? policies : {})) if (isPolicyEntry(entry)) entries[id] = entry;
   return {
@@ -93,11 +109,16 @@ function toConfig(value: Record<string, unknown>): Config {
     ...(typeof $schema === "string" ? { $schema } : {}),
     ...(typeof parents === "string" ? { extends: parents } : Array.isArray(parents) ? { extends: parents.map(String) } : {}),
     policies: entries,
+    ...(isBaseline(baseline) ? { baseline } : {}),
   };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function isBaseline(value: unknown): value is Baseline {
+  return isRecord(value) && typeof value["commit"] === "string";
 }
 
 function isPolicyEntry(value: unknown): value is PolicyEntry {

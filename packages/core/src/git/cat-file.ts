@@ -47,6 +47,17 @@ export class ObjectReader {
     return objects;
   }
 
+  /**
+   * The first `limit` bytes of each object, handed to `each` as they arrive, in the order asked (null for a missing
+   * object), through one `cat-file --batch --buffer`: the rest of a larger object is skipped as it streams past, so
+   * memory stays near `limit` whatever the objects' sizes. `size` is still the whole object's size.
+   */
+  async eachPrefix(oids: readonly string[], limit: number, each: (object: GitObject | null, index: number) => void): Promise<void> {
+    const bulk = new BulkRead(this.git, each, limit);
+    bulk.add(oids);
+    await bulk.done();
+  }
+
   close(): void {
     this.child?.stdin.end();
     this.child = null;
@@ -104,15 +115,18 @@ export class BulkRead {
   private answered = 0;
   private readonly parser: BatchParser;
 
+  /** `limit`: at most this many bytes of each object's content are kept (see ObjectReader.eachPrefix). */
   constructor(
     private readonly git: Git,
     each: (object: GitObject | null, index: number) => void,
+    limit = Infinity,
   ) {
     // Views, not copies: a bulk reader's objects are parsed or handed on, and the output is not reused.
     this.parser = new BatchParser(
       (object) => each(object, this.answered++),
       () => undefined,
       false,
+      limit,
     );
   }
 
@@ -140,17 +154,32 @@ class BatchParser {
   private length = 0;
   /** Bytes needed before the next object can be complete: large objects are joined once, not once per chunk. */
   private need = 0;
+  /** Bytes of a cut object (and its closing newline) still to come, to be dropped as they arrive. */
+  private skip = 0;
   error: string | null = null;
 
-  /** `copy`: each object's content is its own buffer; otherwise a view of the output, for readers that keep none. */
+  /**
+   * `copy`: each object's content is its own buffer; otherwise a view of the output, for readers that keep none.
+   * `limit`: content beyond this many bytes is dropped unread.
+   */
   constructor(
     private readonly onObject: (object: GitObject | null) => void,
     private readonly onBadHeader: (header: string) => void,
     private readonly copy = true,
+    private readonly limit = Infinity,
   ) {}
 
-  push(chunk: Buffer): void {
+  push(input: Buffer): void {
     if (this.error !== null) return;
+    let chunk = input;
+    if (this.skip > 0) {
+      if (chunk.length <= this.skip) {
+        this.skip -= chunk.length;
+        return;
+      }
+      chunk = chunk.subarray(this.skip);
+      this.skip = 0;
+    }
     this.chunks.push(chunk);
     this.length += chunk.length;
     if (this.length < this.need) return;
@@ -173,15 +202,20 @@ class BatchParser {
         this.onBadHeader(header);
         return;
       }
-      const end = newline + 1 + size;
-      if (buffer.length < end + 1) {
-        this.need = end + 1 - at;
+      // A whole object is taken with its closing newline; a cut one as soon as its kept part is there.
+      const kept = Math.min(size, this.limit);
+      const end = newline + 1 + kept;
+      const whole = kept === size;
+      if (buffer.length < end + (whole ? 1 : 0)) {
+        this.need = end + (whole ? 1 : 0) - at;
         break;
       }
       const view = buffer.subarray(newline + 1, end);
       const content = this.copy ? Buffer.from(view) : view;
-      at = end + 1;
+      at = whole ? end + 1 : Math.min(buffer.length, end + size - kept + 1);
+      if (!whole) this.skip = end + size - kept + 1 - at;
       this.onObject({ oid: parts[0] ?? "", type: parts[1] as GitObject["type"], size, content });
+      if (this.skip > 0) break;
     }
     const rest = buffer.subarray(at);
     this.chunks = rest.length === 0 ? [] : [rest];

@@ -1,133 +1,113 @@
-/** commit-message: Conventional Commits headers, parsed by conventional-commits-parser. */
+/**
+ * commit-message: Conventional Commits as commitlint's config-conventional judges them (same parser, rules,
+ * levels and default ignores; the differences are listed in docs/commit-messages.md), at every stage alike.
+ */
 import * as v from "valibot";
-import { CommitParser } from "conventional-commits-parser";
 import { definePolicy, type Issue } from "./policy.js";
-import type { CommitInfo } from "../change/types.js";
+import { isValidRegExp, safeRegExp } from "../regex.js";
+import { CONVENTIONAL_FORBIDDEN_CASES, SUBJECT_CASES } from "./commit-message-case.js";
+import { defaultIgnoreKinds, type IgnoreKind } from "./commit-message-ignores.js";
+import { parseMessage } from "./commit-message-parse.js";
+import { DEFAULT_LEVELS, judge, RULE_IDS, type Level, type RuleId, type RuleResult } from "./commit-message-rules.js";
 
-export const DEFAULT_TYPES = ["feat", "fix", "docs", "style", "refactor", "perf", "test", "build", "ci", "chore", "revert"];
+/** config-conventional's types. */
+const EXAMPLE = "feat(parser): accept trailing commas";
+
+export const DEFAULT_TYPES = ["build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test"];
+
+const length = (fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), fallback);
+const level = v.optional(v.picklist(["error", "warn", "off"], "expected one of error, warn, off"));
+const pattern = v.pipe(
+  v.string(),
+  v.check((source) => isValidRegExp(source), "expected a valid JavaScript regular expression"),
+);
 
 const options = v.strictObject({
-  /** Allowed types. */
+  /** Allowed types (type-enum). */
   types: v.optional(v.array(v.string()), DEFAULT_TYPES),
-  /** Allowed scopes; empty means any scope. */
+  /** Allowed scopes (scope-enum); empty means any scope. */
   scopes: v.optional(v.array(v.string()), []),
+  /** Every header needs a scope (scope-empty). */
   requireScope: v.optional(v.boolean(), false),
-  headerMaxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10)), 100),
-  /** Longest body or footer line; 0 turns the check off. */
-  bodyMaxLineLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
-  /** Accept `fixup!`, `squash!` and `amend!` messages (they are meant to be squashed before landing). */
+  /** Longest header; 0 turns the check off. */
+  headerMaxLength: length(100),
+  /** Longest body line, lines with a URL excepted; 0 turns the check off. */
+  bodyMaxLineLength: length(100),
+  /** Longest footer line, lines with a URL excepted; 0 turns the check off. */
+  footerMaxLineLength: length(100),
+  /** Cases the subject must not be written in (subject-case); empty turns the check off. */
+  subjectCase: v.optional(v.array(v.picklist(SUBJECT_CASES, `expected one of ${SUBJECT_CASES.join(", ")}`)), CONVENTIONAL_FORBIDDEN_CASES),
+  /** Each rule's level: error refuses (at the policy's severity), warn only reports, off skips it. */
+  levels: v.optional(v.strictObject(Object.fromEntries(RULE_IDS.map((id) => [id, level])) as Record<RuleId, typeof level>), {}),
+  /** Let through what git, npm and code hosts write: merges, reverts, reapplies, fixups, version-only releases. */
+  defaultIgnores: v.optional(v.boolean(), true),
+  /** Messages no rule judges: JavaScript regular expressions tested against the whole message. */
+  ignore: v.optional(v.array(pattern), []),
+  /** With defaultIgnores: let `fixup!`, `squash!` and `amend!` messages through (they are squashed before landing). */
   allowFixup: v.optional(v.boolean(), true),
-  /** Accept git's default merge and revert messages. */
+  /** With defaultIgnores: let merge commits and merge messages through. */
   allowMergeMessages: v.optional(v.boolean(), true),
+  /** With defaultIgnores: let git's `Revert "..."` and `Reapply "..."` messages through. */
   allowRevertMessages: v.optional(v.boolean(), true),
 });
-
-const HEADER = /^(\w[\w-]*)(?:\(([^()\r\n]*)\))?(!)?: (.*)$/;
-const MERGE = /^Merge (?:branch|branches|remote-tracking branch|tag|commit|pull request|[0-9a-f]{7,64}|'.+?')\b/;
-const REVERT = /^Revert "[\s\S]+"/;
-const FIXUP = /^(?:fixup|squash|amend)! /;
-const EXAMPLE = "feat(parser): accept trailing commas";
 
 export type CommitMessageOptions = v.InferOutput<typeof options>;
 
 export default definePolicy({
   id: "commit-message",
-  summary: "commit messages follow Conventional Commits (type(scope)!: subject)",
+  summary: "commit messages follow Conventional Commits as commitlint's config-conventional judges them",
   stages: ["commit-msg", "pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
   check({ change, options: o }) {
     const issues: Issue[] = [];
-    if (change.message) issues.push(...checkMessage(change.message.text, o).map((i) => ({ ...i, path: change.message?.source ?? "" })));
-    for (let i = 0; i < change.commits.length; i++) {
-      const commit = change.commits[i] as CommitInfo;
-      if (commit.parents.length > 1 && o.allowMergeMessages) continue;
-      issues.push(...checkMessage(commit.message, o).map((i) => ({ ...i, commit: commit.oid })));
+    const source = change.message?.source ?? "";
+    if (change.message) issues.push(...checkMessage(change.message.text, o).map((issue) => ({ ...issue, path: source })));
+    for (const commit of change.commits) {
+      if (commit.parents.length > 1 && o.defaultIgnores && o.allowMergeMessages) continue;
+      issues.push(...checkMessage(commit.message, o).map((issue) => ({ ...issue, commit: commit.oid })));
     }
     return { issues };
   },
 });
 
-/** Checks one (already cleaned) message; exported for `shipgate check --message`. */
+/** Checks one message as git stores it (comments already removed); exported for `shipgate check --message`. */
 export function checkMessage(message: string, o: CommitMessageOptions): Issue[] {
-  const text = message.replace(/\r\n/g, "\n").replace(/^\s*\n/, "");
-  const header = text.split("\n")[0]?.trimEnd() ?? "";
-  if (header === "") return [{ message: "the commit message is empty", fix: `Write a header such as "${EXAMPLE}".` }];
-  if (o.allowFixup && FIXUP.test(header)) return [];
-  if (o.allowMergeMessages && MERGE.test(header)) return [];
-  if (o.allowRevertMessages && REVERT.test(header)) return [];
-  const issues: Issue[] = [];
-  const at = { line: 1 };
-  const match = HEADER.exec(header);
-  if (!match) {
-    return [
-      {
-        ...at,
-        message: `header "${truncate(header)}" is not a Conventional Commit`,
-        fix: `Use "type(scope): subject", e.g. "${EXAMPLE}"; types: ${o.types.join(", ")}.`,
-      },
-    ];
-  }
-  const [, type = "", scope, , subject = ""] = match;
-  if (!o.types.includes(type)) {
-    const near = o.types.find((t) => t.toLowerCase() === type.toLowerCase());
-    issues.push({ ...at, message: `type "${type}" is not allowed`, fix: near ? `Write "${near}" in lower case.` : `Use one of: ${o.types.join(", ")}.` });
-  }
-  if (scope !== undefined && scope.trim() === "") issues.push({ ...at, message: "the scope is empty", fix: "Remove the parentheses or name the scope." });
-  if (scope === undefined && o.requireScope) issues.push({ ...at, message: "a scope is required", fix: `Add one: "${type}(scope): ${subject}".` });
-  if (scope !== undefined && scope.trim() !== "" && o.scopes.length > 0) {
-    for (const s of scope.split(/[,/]/).map((x) => x.trim())) {
-      if (!o.scopes.includes(s)) issues.push({ ...at, message: `scope "${s}" is not allowed`, fix: `Use one of: ${o.scopes.join(", ")}.` });
-    }
-  }
-  if (subject.trim() === "") issues.push({ ...at, message: "the subject is empty", fix: `Say what the change does after the colon: "${type}: ${"add ..."}".` });
-  if (/\.\s*$/.test(subject)) issues.push({ ...at, message: "the subject ends with a full stop", fix: "Remove the trailing period." });
-  if (header.length > o.headerMaxLength)
-    issues.push({
-      ...at,
-      message: `the header is ${header.length} characters long (at most ${o.headerMaxLength})`,
-      fix: "Shorten the subject; put details in the body.",
-    });
-  const lines = text.split("\n");
-  if (lines.length > 1 && (lines[1] ?? "").trim() !== "")
-    issues.push({ line: 2, message: "the body does not start after a blank line", fix: "Leave the second line empty." });
-  if (o.bodyMaxLineLength > 0) {
-    lines.slice(2).forEach((line, i) => {
-      if (line.length > o.bodyMaxLineLength && !/^\S+:\/\/\S+$/.test(line.trim()))
-        issues.push({ line: i + 3, message: `line ${i + 3} is ${line.length} characters long (at most ${o.bodyMaxLineLength})`, fix: "Wrap the body." });
-    });
-  }
-  // "!" alone marks a breaking change (the spec allows it without a footer); a footer must still be well formed.
-  issues.push(...checkBreaking(text));
-  return issues;
+  return lintMessage(message, o).map(({ rules, level, message: text, fix, line }) => ({
+    message: `${text} [${rules.join(", ")}]`,
+    fix,
+    line,
+    ...(level === "warn" ? { severity: "warn" as const } : {}),
+  }));
 }
 
-function checkBreaking(text: string): Issue[] {
-  // Both checks below need these words; most messages have none, and the parser is costly on long histories.
-  if (!/breaking[ -]change/i.test(text)) return [];
-  const parsed = new CommitParser({
-    headerPattern: HEADER,
-    headerCorrespondence: ["type", "scope", "breaking", "subject"],
-    noteKeywords: ["BREAKING CHANGE", "BREAKING-CHANGE"],
-  }).parse(text);
-  const issues: Issue[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, index) => {
-    if (index === 0) return;
-    if (/^breaking[ -]changes?\s*:/i.test(line) && !/^BREAKING[ -]CHANGE: /.test(line)) {
-      issues.push({
-        line: index + 1,
-        message: `"${truncate(line)}" is not a valid breaking-change footer`,
-        fix: 'Write it exactly as "BREAKING CHANGE: <what breaks>" (upper case, a colon and a space).',
-      });
-    }
-  });
-  for (const note of parsed.notes) {
-    if (note.text.trim() === "") issues.push({ message: `the ${note.title} footer is empty`, fix: `Describe what breaks after "${note.title}: ".` });
-  }
-  return issues;
+export interface LintResult extends RuleResult {
+  level: Exclude<Level, "off">;
 }
 
-function truncate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** The findings with their rule names and levels, or none when the message is ignored. */
+export function lintMessage(message: string, o: CommitMessageOptions): LintResult[] {
+  if (isIgnored(message, o)) return [];
+  const parsed = parseMessage(message);
+  if (message.trim() === "" || (parsed.header === null && parsed.body === null && parsed.footer === null)) {
+    return [{ rules: ["subject-empty"], level: "error", message: "the commit message is empty", fix: `Write a header such as "${EXAMPLE}".`, line: 1 }];
+  }
+  const results: LintResult[] = [];
+  for (const result of judge(parsed, { ...o, allowFixup: o.defaultIgnores && o.allowFixup })) {
+    const rules = result.rules.filter((rule) => levelOf(rule, o) !== "off");
+    if (rules.length === 0) continue;
+    results.push({ ...result, rules, level: rules.some((rule) => levelOf(rule, o) === "error") ? "error" : "warn" });
+  }
+  return results;
+}
+
+function levelOf(rule: RuleId, o: CommitMessageOptions): Level {
+  return o.levels[rule] ?? DEFAULT_LEVELS[rule];
+}
+
+function isIgnored(message: string, o: CommitMessageOptions): boolean {
+  if (o.ignore.some((source, i) => safeRegExp(source, `policies.commit-message.ignore[${i}]`).test(message))) return true;
+  if (!o.defaultIgnores) return false;
+  const allowed: Record<IgnoreKind, boolean> = { merge: o.allowMergeMessages, revert: o.allowRevertMessages, fixup: o.allowFixup, version: true };
+  return defaultIgnoreKinds(message).some((kind) => allowed[kind]);
 }

@@ -3,7 +3,9 @@ import * as v from "valibot";
 import { dirname, join } from "node:path";
 import { definePolicy, type Fix, type Issue } from "./policy.js";
 import { compileGlobs } from "../glob.js";
-import { findUp, loadFromProject } from "./load-tool.js";
+import { findUp, loadFromProject, resolveFromProject } from "./load-tool.js";
+import { ConfigError } from "../errors.js";
+import { messages } from "../messages.js";
 import { latestTextFiles, type FileChange } from "../change/types.js";
 
 const options = v.strictObject({
@@ -45,27 +47,35 @@ export default definePolicy({
   options,
   lines: "none",
   fixer: true,
+  tool: "eslint",
   async check({ change, options: o, cwd, read, fixing }) {
     const matches = compileGlobs(o.patterns);
     const files = latestTextFiles(change.files).filter((f) => matches(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to lint" };
+    // Each file is linted from the directory of its nearest eslint config; a file under none is not linted.
     const groups = new Map<string, FileChange[]>();
     for (const file of files) {
-      const root = findUp(dirname(join(cwd, file.path)), cwd, CONFIG_FILES) ?? cwd;
-      groups.set(root, [...(groups.get(root) ?? []), file]);
+      const root = findUp(dirname(join(cwd, file.path)), cwd, CONFIG_FILES);
+      if (root !== null) groups.set(root, [...(groups.get(root) ?? []), file]);
+    }
+    if (groups.size === 0) {
+      const notice = resolveFromProject("eslint", cwd) === null ? messages.toolMissing("eslint", "eslint") : messages.eslintNoConfig;
+      return { issues: [], skipped: "no eslint config", notice };
     }
     const issues: Issue[] = [];
     const fixes: Fix[] = [];
     let linted = 0;
+    let installed = false;
     for (const [root, group] of groups) {
       const eslint = await createESLint(root, fixing && o.fix);
       if (!eslint) continue;
+      installed = true;
       for (const file of group) {
         const filePath = join(cwd, file.path);
-        if (await eslint.isPathIgnored(filePath)) continue;
+        if (await configProblem(() => eslint.isPathIgnored(filePath))) continue;
         linted++;
         const source = (await read(file)).toString("utf8");
-        const [result] = await eslint.lintText(source, { filePath });
+        const [result] = await configProblem(() => eslint.lintText(source, { filePath }));
         if (!result) continue;
         if (result.output !== undefined && result.output !== source) fixes.push({ path: file.path, content: Buffer.from(result.output, "utf8") });
         for (const m of result.messages) {
@@ -85,7 +95,8 @@ export default definePolicy({
         }
       }
     }
-    if (linted === 0 && issues.length === 0) return { issues, skipped: "eslint is not installed or no staged file is linted" };
+    if (!installed) return { issues, skipped: "eslint is not installed", notice: messages.toolMissing("eslint", "eslint") };
+    if (linted === 0 && issues.length === 0) return { issues, skipped: "no staged file is linted" };
     return { issues, fixes };
   },
 });
@@ -93,6 +104,18 @@ export default definePolicy({
 async function createESLint(root: string, fix: boolean): Promise<ESLintInstance | null> {
   const mod = await loadFromProject<ESLintModule>("eslint", root);
   if (!mod) return null;
-  const Ctor = mod.loadESLint ? await mod.loadESLint({ useFlatConfig: true, cwd: root }) : mod.ESLint;
-  return Ctor ? new Ctor({ cwd: root, fix }) : null;
+  return configProblem(async () => {
+    const Ctor = mod.loadESLint ? await mod.loadESLint({ useFlatConfig: true, cwd: root }) : mod.ESLint;
+    return Ctor ? new Ctor({ cwd: root, fix }) : null;
+  });
+}
+
+/** eslint throws when it cannot load the config (a syntax error, a plugin that is not installed): the user's to fix. */
+async function configProblem<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0] ?? "";
+    throw new ConfigError(messages.eslintConfigBroken(reason), { hint: messages.eslintConfigHint, cause: error });
+  }
 }

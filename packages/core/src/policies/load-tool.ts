@@ -6,14 +6,19 @@ import { pathToFileURL } from "node:url";
 
 const cache = new Map<string, Promise<unknown>>();
 
-/** The module of `name` as installed for `fromDir` (walking up like Node does), or null when it is not installed. */
-export async function loadFromProject<T>(name: string, fromDir: string): Promise<T | null> {
-  let resolved: string;
+/** Where `name` is installed for `fromDir` (walking up like Node does), or null when it is not; nothing is loaded. */
+export function resolveFromProject(name: string, fromDir: string): string | null {
   try {
-    resolved = createRequire(join(fromDir, "noop.js")).resolve(name);
+    return createRequire(join(fromDir, "noop.js")).resolve(name);
   } catch {
     return null;
   }
+}
+
+/** The module of `name` as installed for `fromDir` (walking up like Node does), or null when it is not installed. */
+export async function loadFromProject<T>(name: string, fromDir: string): Promise<T | null> {
+  const resolved = resolveFromProject(name, fromDir);
+  if (resolved === null) return null;
   let pending = cache.get(resolved);
   if (!pending) {
     pending = import(pathToFileURL(resolved).href);

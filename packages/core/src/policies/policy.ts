@@ -49,8 +49,10 @@ export interface PolicyContext<O> {
 export interface PolicyResult {
   issues: Issue[];
   fixes?: Fix[];
-  /** Set when the policy could not apply here (e.g. eslint not installed); the report shows it as skipped with this reason. */
+  /** Set when the policy could not apply here (e.g. no staged file to lint); the report shows it as skipped with this reason. */
   skipped?: string;
+  /** One line the report always shows (once per run), with the fix: e.g. eslint is not installed, so it did not run. */
+  notice?: string;
 }
 
 /** Options are a strict object so unknown keys are typos, reported with their path. */
@@ -71,6 +73,8 @@ export interface Policy<S extends OptionsSchema = OptionsSchema, O = v.InferOutp
   lines?: LineSelection;
   /** Fixers run one after another, before the checks, so each sees the previous one's output. */
   fixer?: boolean;
+  /** The npm package it runs from the repository (eslint, prettier): `shipgate policies` says when it is not installed. */
+  tool?: string;
   check(context: PolicyContext<O>): Promise<PolicyResult> | PolicyResult;
 }
 

@@ -9,6 +9,8 @@ const options = v.strictObject({
   branches: v.optional(v.array(v.string()), ["main", "master", "release/*"]),
   /** Tag globs of releases: creating them is fine, moving or deleting them is not. */
   tags: v.optional(v.array(v.string()), ["v[0-9]*"]),
+  /** At pre-receive, also protect the repository's default branch (the one its HEAD points to), whatever its name. */
+  defaultBranch: v.optional(v.boolean(), true),
 });
 
 export type ProtectedRefsOptions = v.InferOutput<typeof options>;
@@ -19,12 +21,20 @@ export default definePolicy({
   stages: ["pre-push", "pre-receive"],
   options,
   lines: "none",
-  check({ change, options: o }) {
+  async check({ change, options: o }) {
     const branch = refMatcher(o.branches, "refs/heads/");
     const tag = refMatcher(o.tags, "refs/tags/");
+    // Only the receiving repository's HEAD names its default branch (a clone's HEAD is whatever is checked out), and
+    // it is read only when a branch is deleted or rewritten, so an ordinary push costs no git call.
+    let head: Promise<string | null> | undefined;
+    const isDefault = (name: string) => {
+      if (!o.defaultBranch || change.stage !== "pre-receive") return Promise.resolve(false);
+      head ??= change.repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
+      return head.then((target) => target === name);
+    };
     const issues: Issue[] = [];
     for (const ref of change.refs) {
-      if (ref.kind === "branch" && branch(ref.name)) issues.push(...checkBranch(ref));
+      if (ref.kind === "branch" && (ref.deleted || ref.forced === true) && (branch(ref.name) || (await isDefault(ref.name)))) issues.push(...checkBranch(ref));
       else if (ref.kind === "tag" && tag(ref.name)) issues.push(...checkTag(ref));
     }
     return { issues };

@@ -5,7 +5,7 @@ import { buildRangeChange, buildStagedChange } from "../change/build.js";
 import { validateConfig } from "../config/load.js";
 import { runPolicies } from "../run.js";
 import type { Finding } from "./policy.js";
-import { KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, allowComment, shannonEntropy } from "./secrets.js";
+import { BINARY_SCAN_BYTES, KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, allowComment, shannonEntropy } from "./secrets.js";
 
 /**
  * Fake credentials are built at run time from a seeded generator, so this file holds no string that a
@@ -124,13 +124,75 @@ describe("secrets", () => {
     expect(report.exitCode).toBe(1);
   });
 
-  it("skips binary files, submodules and excluded paths", async () => {
+  it("skips submodules and excluded paths, binary ones included", async () => {
     const key = fake("AKIA", 16, UPPER);
     const findings = await scanStaged(
-      { "blob.bin": Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`\n${key}\n`)]), "fixtures/keys.txt": `${key}\n`, "src/ok.ts": `export const a = 1;\n` },
+      {
+        "fixtures/blob.bin": Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`\n${key}\n`)]),
+        "fixtures/keys.txt": `${key}\n`,
+        "src/ok.ts": `export const a = 1;\n`,
+      },
       { exclude: ["fixtures/**"] },
     );
     expect(findings).toEqual([]);
+  });
+
+  it("finds a GitHub token and an OpenSSH private key in a staged file that one NUL byte makes binary", async () => {
+    const token = fake("ghp_", 36);
+    const content = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.from(`\n${token}\n${BEGIN} OPENSSH PRIVATE KEY-----\nb3Blbn\n`)]);
+    const findings = await scanStaged({ "bin/tool": content });
+    expect(findings.map((f) => [f.path, f.line, f.message])).toEqual([
+      ["bin/tool", undefined, expect.stringMatching(/^GitHub token found in binary content at byte 6 \(ghp_…\)$/)],
+      ["bin/tool", undefined, `private key found in binary content at byte ${6 + token.length + 1}`],
+    ]);
+    expect(findings[0]?.fix).toMatch(/^Remove it from the staged file/);
+  });
+
+  it("runs only the well-known formats on binary content, not the entropy check, and honours allow patterns there", async () => {
+    const key = fake("AKIA", 16, UPPER);
+    const other = fake("ASIA", 16, UPPER);
+    const content = Buffer.concat([Buffer.from([0]), Buffer.from(`DB_PASSWORD="${fake("", 20, B64)}"\n${key}\x00${other}\xff`, "latin1")]);
+    const findings = await scanStaged({ "data.bin": content }, { allow: [`^${other}$`] });
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^AWS access key id found in binary content at byte \d+/)]);
+  });
+
+  it("reads binary content up to its bound, and a blob cut at the bound leaves the next one read whole", async () => {
+    const token = fake("ghp_", 36);
+    const pad = (length: number) => Buffer.alloc(length, 0x01);
+    const before = Buffer.concat([Buffer.from([0]), pad(BINARY_SCAN_BYTES - token.length - 2), Buffer.from(token)]);
+    const after = Buffer.concat([Buffer.from([0]), pad(BINARY_SCAN_BYTES), Buffer.from(` ${token} `)]);
+    const small = Buffer.concat([Buffer.from([0, 32]), Buffer.from(token)]);
+    const findings = await scanStaged({ "a-before.bin": before, "b-after.bin": after, "c-small.bin": small });
+    expect(findings.map((f) => [f.path, f.message.replace(/ \(.*$/, "")])).toEqual([
+      ["a-before.bin", `GitHub token found in binary content at byte ${BINARY_SCAN_BYTES - token.length - 1}`],
+      ["c-small.bin", "GitHub token found in binary content at byte 2"],
+    ]);
+  });
+
+  it("reports a token in a pushed commit message and in an annotated tag message, unless messages is off", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    const base = repo.git("rev-parse", "HEAD");
+    const leak = repo.commit(`fix: deploy\n\nused ${fake("glpat-", 20)} to test it\n`, { "b.txt": "b\n" });
+    repo.git("tag", "-a", "v1.0.0", "-m", `release\n\nnpm publish with ${fake("npm_", 36)}`);
+    const tag = repo.git("rev-parse", "v1.0.0");
+    const build = async () =>
+      buildRangeChange(
+        await openRepo(repo.dir, repo.env),
+        [
+          { name: "refs/heads/main", oldOid: base, newOid: leak },
+          { name: "refs/tags/v1.0.0", oldOid: "0".repeat(40), newOid: tag },
+        ],
+        { stage: "pre-push", known: [base] },
+      );
+    const report = await runPolicies(await build(), validateConfig({ policies: { secrets: {} } }), { only: ["secrets"] });
+    expect(report.findings.map((f) => [f.commit, f.ref, f.line, f.message.replace(/ \(.*$/, "")])).toEqual([
+      [leak, undefined, 3, "GitLab token found in the commit message"],
+      [undefined, "refs/tags/v1.0.0", 3, "npm token found in the message of annotated tag v1.0.0"],
+    ]);
+    expect(report.findings[0]?.fix).toMatch(/git rebase -i/);
+    expect(report.findings[1]?.fix).toMatch(/git tag -f -a v1\.0\.0/);
+    const off = await runPolicies(await build(), validateConfig({ policies: { secrets: { messages: false } } }), { only: ["secrets"] });
+    expect(off.findings).toEqual([]);
   });
 
   it("ignores placeholders, templates, environment lookups and low-entropy values", async () => {

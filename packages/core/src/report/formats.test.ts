@@ -141,7 +141,7 @@ describe("reporters", () => {
       expect(failures).toContain("ctl\\u0001\\u001b[31m.txt");
       expect(failures).toContain("fix: Rotate the credential now");
       expect(failures).toContain(PEM);
-      expect(xml).toContain('message="1 error: header &quot;bad message&quot; is not a Conventional Commit"');
+      expect(xml).toContain('message="1 error: header &quot;bad message&quot; is not a Conventional Commit [type-empty, subject-empty]"');
     });
   });
 

@@ -15,6 +15,7 @@ export function formatJson(report: Report): string {
           status: run.status,
           durationMs: round(run.durationMs),
           ...(run.reason ? { reason: run.reason } : {}),
+          ...(run.notice ? { notice: run.notice } : {}),
         })),
         findings: report.findings,
         fixed: report.fixes.map((fix) => fix.path),

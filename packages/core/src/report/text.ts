@@ -14,12 +14,14 @@ export function formatText(report: Report, options: TextOptions): string {
   const lines: string[] = [];
   for (const run of report.runs) {
     if (run.status === "skipped") {
-      if (options.verbose || run.reason === "SHIPGATE_SKIP") lines.push(s.dim(`  - ${run.id} skipped (${run.reason ?? ""})`));
+      if (run.notice !== undefined) lines.push(`  ${s.yellow("-")} ${run.id} skipped: ${printable(run.notice)}`);
+      else if (options.verbose || run.reason === "SHIPGATE_SKIP") lines.push(s.dim(`  - ${run.id} skipped (${run.reason ?? ""})`));
       continue;
     }
     const time = s.dim(`${run.durationMs.toFixed(0)}ms`);
     const mark = run.status === "pass" ? s.green("✔") : run.status === "warn" ? s.yellow("⚠") : s.red("✖");
     lines.push(`  ${mark} ${run.id} ${time}`);
+    if (run.notice !== undefined) lines.push(`      ${s.yellow("note")} ${printable(run.notice)}`);
     for (const finding of run.findings) {
       const where = formatLocation(finding);
       const level = finding.severity === "error" ? s.red("error") : s.yellow("warn");

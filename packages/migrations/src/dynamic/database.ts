@@ -1,7 +1,11 @@
 /** The database the dynamic check runs on: PGlite embedded in this process, or a fresh database on a PostgreSQL server. */
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { PGlite as PGliteType } from "@electric-sql/pglite";
 import type { Client as PgClient, ClientConfig } from "pg";
+import { throwIfCancelled, track } from "../cancel.js";
+import { messages } from "../messages.js";
+import { ownerTag } from "./owner.js";
 import { serveWire, type WireServer } from "./wire.js";
 
 export interface Database {
@@ -37,44 +41,77 @@ export async function openPglite(): Promise<Database> {
   };
 }
 
-/** Creates a throw-away database on the server at `url` and drops it on close. */
+/**
+ * Creates a throw-away database on the server at `url` and drops it on close, or on a signal (cancel.ts). Its name carries
+ * its owner (owner.ts) and a comment says who made it, so a later run can drop it if this process is killed with -9.
+ */
 export async function openServer(url: string): Promise<Database> {
+  throwIfCancelled();
   const Client = await loadClient();
   const admin = new Client({ connectionString: url });
+  admin.on("error", () => undefined); // reported through the failing query instead
   await admin.connect();
-  const name = `shipgate_verify_${randomBytes(6).toString("hex")}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  const name = `shipgate_verify_${ownerTag()}_${randomBytes(4).toString("hex")}`;
+  const created = admin
+    .query(`CREATE DATABASE ${name}`)
+    .then(() => admin.query(`COMMENT ON DATABASE ${name} IS ${literal(messages.databaseMarker(process.pid, hostname()))}`));
+  let client: PgClient | null = null;
+  const dropped = track("dropped", `database ${name}`, async () => {
+    await created.catch(() => undefined);
+    await client?.end().catch(() => undefined);
+    await dropDatabase(Client, admin, url, name);
+  });
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const client = new Client({ connectionString: target.toString() });
   try {
+    await created;
+    client = new Client({ connectionString: target.toString() });
+    client.on("error", () => undefined); // reported through the failing query instead
     await client.connect();
   } catch (error) {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await dropped.dispose().catch(() => undefined);
     throw error;
   }
-  client.on("error", () => undefined); // reported through the failing query instead
+  const work = client;
   return {
     exec: async (sql) => {
-      await client.query(sql);
+      await work.query(sql);
     },
-    rows: async <T extends Record<string, unknown>>(sql: string) => (await client.query(sql)).rows as T[],
+    rows: async <T extends Record<string, unknown>>(sql: string) => (await work.query(sql)).rows as T[],
     url: () => Promise.resolve(target.toString()),
     label: `${target.hostname}:${target.port || "5432"}`,
-    close: async () => {
-      await client.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
+    close: () => dropped.dispose(),
   };
+}
+
+/** Drops the database through the admin connection, or a new one when that connection is gone; then ends the admin connection. */
+async function dropDatabase(Client: new (config: ClientConfig) => PgClient, admin: PgClient, url: string, name: string): Promise<void> {
+  const drop = `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`;
+  try {
+    await admin.query(drop);
+  } catch {
+    const fresh = new Client({ connectionString: url });
+    fresh.on("error", () => undefined);
+    try {
+      await fresh.connect();
+      await fresh.query(drop);
+    } finally {
+      await fresh.end().catch(() => undefined);
+    }
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /**
  * pg's client class without pg's index, which also loads pg-pool: under resolvers that apply the `import` condition to
  * `require` (vitest with custom conditions), pg-pool arrives as an ES module namespace and pg's index fails to load.
  */
-async function loadClient(): Promise<new (config: ClientConfig) => PgClient> {
+export async function loadClient(): Promise<new (config: ClientConfig) => PgClient> {
   const specifier = "pg/lib/client.js";
   const loaded = (await import(specifier)) as { default: new (config: ClientConfig) => PgClient };
   return loaded.default;

@@ -52,6 +52,11 @@ export const FILE_RULES: readonly { id: string; category: Category; summary: str
   { id: "missing-down", category: "irreversible", summary: "a layout with down migrations has none for this migration" },
   { id: "empty-down", category: "irreversible", summary: "the down migration has no statements" },
   { id: "parse-error", category: "breaking", summary: "the migration does not parse as PostgreSQL 18" },
+  {
+    id: "invalid-encoding",
+    category: "breaking",
+    summary: "the migration's bytes are not UTF-8 (a Latin-1 byte, UTF-16, a NUL), which a UTF8 database refuses",
+  },
   { id: "suppression", category: "breaking", summary: "a suppression without a reason, or naming an unknown rule" },
   { id: "unused-suppression", category: "locking", summary: "a suppression that suppresses nothing" },
 ];

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { createRepo } from "@shipgate/test-utils";
+import { openRepo } from "./repo.js";
+import { ObjectReader } from "./cat-file.js";
+
+describe("ObjectReader.eachPrefix", () => {
+  it("hands over at most the first bytes of each object, in the order asked, and stays in step after a cut one", async () => {
+    const repo = createRepo();
+    const write = (content: Buffer) => repo.gitRaw(["hash-object", "-w", "--stdin"], { input: content }).stdout.trim();
+    const big = Buffer.alloc(3_000_000, 0x61);
+    big.write("HEAD", 0);
+    const contents = [big, Buffer.from("small\n"), Buffer.alloc(1000, 0x62), Buffer.alloc(1001, 0x63), Buffer.alloc(0)];
+    const oids = contents.map(write);
+    const opened = await openRepo(repo.dir, repo.env);
+    const seen: [number, string, number, number][] = [];
+    // The missing id sits between two cut objects: its answer must not be taken for part of the first one's content.
+    await new ObjectReader(opened.git).eachPrefix([oids[0], "f".repeat(40), ...oids.slice(1), oids[0]] as string[], 1000, (object, index) =>
+      seen.push([index, object?.content.subarray(0, 4).toString("latin1") ?? "missing", object?.content.length ?? -1, object?.size ?? -1]),
+    );
+    expect(seen).toEqual([
+      [0, "HEAD", 1000, 3_000_000],
+      [1, "missing", -1, -1],
+      [2, "smal", 6, 6],
+      [3, "bbbb", 1000, 1000],
+      [4, "cccc", 1000, 1001],
+      [5, "", 0, 0],
+      [6, "HEAD", 1000, 3_000_000],
+    ]);
+  });
+});
