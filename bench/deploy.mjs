@@ -49,7 +49,10 @@ const plain = join(WORK, "plain.git");
 const hooked = join(WORK, "hooked.git");
 for (const bare of [plain, hooked]) git(WORK, ["init", "-q", "--bare", bare]);
 const config = join(WORK, "server.yml");
-writeFileSync(config, `deploy:\n  environments:\n    production:\n      trigger: { tags: ["v*"] }\n      deployer: { type: command, command: ["true"] }\n`);
+writeFileSync(
+  config,
+  `server: { allowEmpty: true }\ndeploy:\n  environments:\n    production:\n      trigger: { tags: ["v*"] }\n      deployer: { type: command, command: ["true"] }\n`,
+);
 execFileSync(process.execPath, [SHIPGATE, "server", "install", hooked, "--config", config], { env: ENV, stdio: "ignore" });
 // The pre-receive checker is another benchmark's subject (bench/server.mjs); here only post-receive runs.
 rmSync(join(hooked, "hooks", "pre-receive"));

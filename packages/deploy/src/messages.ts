@@ -47,8 +47,6 @@ export const messages = {
   resuming: (record: DeployRecord, next: State) =>
     `shipgate: resuming ${record.env} ${record.release.tag}, left in ${record.state} by a worker that stopped; carrying on with ${next}`,
   tookOver: (env: string, from: LockData, why: string) => `shipgate: took over the lock of ${env} from pid ${from.pid} on ${from.host}: ${why}`,
-  stepsMissing: (error: string) => `the deployers and verifiers of @shipgate/deploy cannot be loaded: ${error}`,
-  stepsMissingHint: "Reinstall @shipgate/deploy; nothing was deployed and the queued jobs are still waiting.",
 
   // notifications
   notifyStart: (record: DeployRecord) =>

@@ -2,9 +2,8 @@
  * What the engine runs for each step, behind one seam: the deployers and verifiers (src/deployers, src/verifiers)
  * and the release gate (@shipgate/migrations). Tests and embedders pass their own; the defaults load lazily.
  */
-import { InternalError } from "@shipgate/core/errors";
-import type { DeployRequest, Deployer, Release, Verifier, VerifyOutcome } from "./types.js";
-import type { DeployerSettings, EnvironmentSettings, VerifySettings } from "./settings.js";
+import type { DeployRequest, Deployer, Release, VerifyOutcome } from "./types.js";
+import type { EnvironmentSettings } from "./settings.js";
 import { messages } from "./messages.js";
 
 export interface Steps {
@@ -31,32 +30,11 @@ export interface GateOutcome {
 /** The release gate run before a deploy when the environment sets `gate: true`. */
 export type GateFn = (input: GateInput) => Promise<GateOutcome>;
 
-interface DeployersModule {
-  createDeployer(settings: DeployerSettings, context: { env: string; gitDir: string }): Deployer;
-}
-
-interface VerifiersModule {
-  createVerifiers(settings: VerifySettings): Verifier[];
-  runVerification(verifiers: Verifier[], request: DeployRequest, windowSeconds: number): Promise<VerifyOutcome>;
-}
-
-/**
- * The deployers and verifiers of this package, loaded on first use.
- * TODO(lead): once src/deployers and src/verifiers are merged, replace the computed specifiers with static imports.
- */
+/** The deployers and verifiers of this package, loaded on first use (a status or history command never loads them). */
 export async function defaultSteps(): Promise<Steps> {
-  const deployersPath = "./deployers/index.js";
-  const verifiersPath = "./verifiers/index.js";
-  let deployers: DeployersModule;
-  let verifiers: VerifiersModule;
-  try {
-    deployers = (await import(deployersPath)) as DeployersModule;
-    verifiers = (await import(verifiersPath)) as VerifiersModule;
-  } catch (error) {
-    throw new InternalError(messages.stepsMissing((error as Error).message), { hint: messages.stepsMissingHint });
-  }
+  const [deployers, verifiers] = await Promise.all([import("./deployers/index.js"), import("./verifiers/index.js")]);
   return {
-    deployer: (settings, context) => deployers.createDeployer(settings.deployer, context),
+    deployer: (settings) => deployers.createDeployer(settings.deployer),
     verify: (settings, request) => verifiers.runVerification(verifiers.createVerifiers(settings.verify), request, settings.verify.window),
   };
 }
