@@ -103,7 +103,7 @@ describe("deploy commands", () => {
       [["v7", "--env", "production"], ExitCode.Usage, /there is no tag or branch named "v7"/],
       [["v1"], ExitCode.Usage, /deploy needs one tag and --env <name>/],
       [["v1", "--env", "production", "--allow-bad"], ExitCode.Usage, /--allow-bad needs --reason/],
-      [["v1", "--env", "production", "--colour"], ExitCode.Usage, /Unknown option '--colour'/],
+      [["v1", "--env", "production", "--colour"], ExitCode.Usage, /unknown option '?--colour'?\n {2}Usage: shipgate deploy <tag>/i],
       [["v1", "--env", "production"], ExitCode.Blocked, /production is frozen .*\n {2}Fix what froze it, then: shipgate unfreeze --env production/],
     ];
     for (const [argv, code, message] of cases) {
