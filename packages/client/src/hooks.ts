@@ -84,7 +84,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const change = await pending;
   const { config, plugins } = await loading;
   try {
-    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins) });
+    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log });
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.
     if (report.fixes.length === 0 || report.exitCode !== 0) {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
