@@ -26,6 +26,9 @@
  */
 import { chmodSync, closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createDebug } from "@shipgate/core";
+
+const debug = createDebug("shipgate:fix");
 
 /** A work-tree file this writer replaced. */
 export interface Replaced {
@@ -77,7 +80,9 @@ export class WorkTreeWriter {
       linkSync(path, link);
     } catch (error) {
       rmSync(temp, { force: true });
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return false;
+      debug(`no hard link to ${path.toString()} (${code ?? "?"}): holding it open instead`);
       return this.replaceHoldingDescriptor(path, expected, content, stat.mode & 0o7777);
     }
     // One descriptor on the pinned file serves the compare before the rename and the one right after it.

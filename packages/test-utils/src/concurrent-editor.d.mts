@@ -19,4 +19,5 @@ export interface EditCheck {
 export function seededRandom(seed: number): () => number;
 export function fixerStarted(gitDir: string): boolean;
 export function startEditing(options: { dir: string; paths: readonly string[]; seed: number; startWhen?: () => boolean }): { stop(): Promise<EditJournal> };
+export function readBlobs(dir: string, env: NodeJS.ProcessEnv, specs: readonly string[]): Map<string, Buffer>;
 export function checkEdits(journal: EditJournal, sources: { read(path: string): Buffer; staged(path: string): Buffer; fixed(path: string): Buffer }): EditCheck;

@@ -9,6 +9,7 @@
  */
 import { appendFile, rename, truncate, writeFile } from "node:fs/promises";
 import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
@@ -97,6 +98,20 @@ export function checkEdits(journal, { read, staged, fixed }) {
     const lost = tail.length - commonSuffix(final, tail);
     result.bytesLost += lost;
     result.wrong.push({ path, lost, final: final.toString("utf8").slice(-400), expectedTail: tail.toString("utf8").slice(-400) });
+  }
+  return result;
+}
+
+/** The objects named by `specs` (`HEAD:path`, `:path`), read with one `git cat-file --batch` in `dir`: what a commit holds. */
+export function readBlobs(dir, env, specs) {
+  const out = execFileSync("git", ["cat-file", "--batch"], { cwd: dir, env, input: specs.join("\n") + "\n", maxBuffer: 1 << 30 });
+  const result = new Map();
+  let offset = 0;
+  for (const spec of specs) {
+    const newline = out.indexOf(10, offset);
+    const size = Number(out.subarray(offset, newline).toString().split(" ")[2]);
+    result.set(spec, out.subarray(newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1;
   }
   return result;
 }
