@@ -11,14 +11,15 @@
  * Prints per run and in total: runs, saves, bytes saved, bytes lost; exits 1 if any byte was lost or any fix missing.
  * Results also go to .bench-work/fixer-soak-results.json.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CONFIG_FILES, messyEdit, writeRepoFiles } from "./lib/client-repo.mjs";
-import { checkEdits, fixerStarted, startEditing } from "../packages/test-utils/src/concurrent-editor.mjs";
+import { checkEdits, fixerStarted, readBlobs, startEditing } from "../packages/test-utils/src/concurrent-editor.mjs";
+import { initRepo, snapshotShipgate } from "./lib/bench-git.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WORK = join(ROOT, ".bench-work", "fixer-soak");
@@ -32,7 +33,9 @@ const { values } = parseArgs({
     shipgate: { type: "string", default: join(ROOT, "packages", "cli", "bin.js") },
   },
 });
-const SHIPGATE_BIN = values.shipgate;
+const BUILT_BIN = values.shipgate;
+// The hook runs a copy of the build taken at start, so a rebuild in the working tree cannot break a run.
+const SHIPGATE_BIN = join(WORK, "shipgate-cli", "bin.js");
 const RUNS = Number(values.runs);
 const FILES = Number(values.files);
 const SEED = Number(values.seed);
@@ -75,22 +78,12 @@ async function main() {
 
 /** The bench repository (client-repo's generated files), prettier as its only policy, shipgate's hook installed. */
 function createRepo() {
-  const dir = join(WORK, "repo");
   rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const env = gitEnv();
-  const git = (...args) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 }).replace(/\n$/, "");
-  git("init", "-q", "--initial-branch=main");
-  for (const [key, value] of [
-    ["gc.auto", "0"],
-    ["maintenance.auto", "false"],
-    ["commit.gpgSign", "false"],
-    ["core.autocrlf", "false"],
-  ])
-    git("config", key, value);
+  const { dir, env, git } = initRepo(join(WORK, "repo"));
   const modules = writeRepoFiles(dir, Math.ceil(FILES * 1.5) + Object.keys(CONFIG_FILES).length);
   if (modules.length < FILES) throw new Error(`the generated repository has ${modules.length} modules, fewer than ${FILES}`);
   writeFileSync(join(dir, ".shipgate.yml"), "policies:\n  prettier: error\n");
+  snapshotShipgate(dirname(BUILT_BIN), SHIPGATE_BIN);
   const tools = join(WORK, "node_modules");
   mkdirSync(tools);
   symlinkSync(join(ROOT, "node_modules", "prettier"), join(tools, "prettier"));
@@ -121,8 +114,9 @@ async function soakRun(repo, run, prettier) {
   const ms = performance.now() - started;
   if (commit.code !== 0) throw new Error(`run ${run}: git commit failed (exit ${commit.code}):\n${commit.stderr}`);
 
-  const committed = catFiles(
-    repo,
+  const committed = readBlobs(
+    repo.dir,
+    repo.env,
     paths.map((p) => `HEAD:${p}`),
   );
   let missingFixes = 0;
@@ -171,32 +165,4 @@ function commitAsync(repo, message) {
     child.stderr.on("data", (chunk) => (stderr += chunk.toString()));
     child.on("close", (code) => resolve({ code, stderr }));
   });
-}
-
-/** The objects `rev:path` named by `specs`, read with one `git cat-file --batch`. */
-function catFiles(repo, specs) {
-  const out = execFileSync("git", ["cat-file", "--batch"], { cwd: repo.dir, env: repo.env, input: specs.join("\n") + "\n", maxBuffer: 1 << 30 });
-  const result = new Map();
-  let offset = 0;
-  for (const spec of specs) {
-    const newline = out.indexOf(10, offset);
-    const size = Number(out.subarray(offset, newline).toString().split(" ")[2]);
-    result.set(spec, out.subarray(newline + 1, newline + 1 + size));
-    offset = newline + 1 + size + 1;
-  }
-  return result;
-}
-
-function gitEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_") && key !== "SHIPGATE" && key !== "SHIPGATE_SKIP"));
-  return {
-    ...env,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_AUTHOR_NAME: "Soak",
-    GIT_AUTHOR_EMAIL: "soak@example.com",
-    GIT_COMMITTER_NAME: "Soak",
-    GIT_COMMITTER_EMAIL: "soak@example.com",
-    NO_COLOR: "1",
-  };
 }
