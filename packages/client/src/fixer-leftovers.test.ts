@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRepo, linkTools, shipgate, SHIPGATE_BIN, type TestRepo } from "@shipgate/test-utils";
+import { currentOwner, processState } from "@shipgate/core";
 import { scratchPrefix } from "./scratch.js";
 
 const FILES = 800;
@@ -60,15 +61,16 @@ describe("scratch files of pre-commit runs", () => {
     expect(repo.git("show", ":f7.js")).toBe("const v7 = { k: 7 };");
   });
 
-  it("keeps the scratch directory of a live run and of another host, and removes a dead run's", async () => {
+  it("keeps the scratch directory of a live run and of another machine, and removes a dead run's", async () => {
     const repo = prettierRepo();
     const live = await spawnedPid("sleep", ["60"]);
     const dead = await spawnedPid("true", []);
     await dead.exited;
+    const me = currentOwner();
     const dirs = {
-      live: `${scratchPrefix(live.pid)}aaaaaa`,
-      dead: `${scratchPrefix(dead.pid)}bbbbbb`,
-      elsewhere: `${scratchPrefix(dead.pid, "build-agent-7")}cccccc`,
+      live: `${scratchPrefix({ ...me, pid: live.pid, start: processState(live.pid)?.start ?? "0" })}aaaaaa`,
+      dead: `${scratchPrefix({ ...me, pid: dead.pid })}bbbbbb`,
+      elsewhere: `${scratchPrefix({ ...me, pid: dead.pid, machine: me.machine === "00000000" ? "11111111" : "00000000" })}cccccc`,
     };
     for (const name of Object.values(dirs)) {
       mkdirSync(join(repo.dir, ".git", name));
