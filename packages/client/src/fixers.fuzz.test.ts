@@ -8,8 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { gitEnv, linkTools, ROOT } from "@shipgate/test-utils";
-import { seededRandom } from "@shipgate/test-utils/concurrent-editor";
+import { gitEnv, linkTools, ROOT, seededRandom } from "@shipgate/test-utils";
 import { runPreCommit } from "./hooks.js";
 
 const REPOS = Number(process.env["SHIPGATE_FUZZ_REPOS"] ?? 500);

@@ -12,7 +12,7 @@ import { readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
+/** A seeded pseudo-random generator (mulberry32): the same numbers in [0, 1) for the same seed, on every platform. */
 export function seededRandom(seed) {
   let a = seed >>> 0;
   return () => {
