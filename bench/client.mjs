@@ -6,14 +6,15 @@
  *
  * Knobs: BENCH_RUNS (10), BENCH_WARMUP (2), BENCH_FILES (10000).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, type as osType } from "node:os";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureTools, installedVersion, TOOL_VERSIONS } from "./lib/client-tools.mjs";
 import { messyEdit, POLICY_ONLY_CONFIG, writeRepoFiles } from "./lib/client-repo.mjs";
 import { formatMs, formatRatio, summarize, timeCommand } from "./lib/timing.mjs";
+import { initRepo, snapshotShipgate } from "./lib/bench-git.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WORK = join(ROOT, ".bench-work", "client");
@@ -34,7 +35,7 @@ await main();
 
 async function main() {
   const started = Date.now();
-  snapshotShipgate();
+  snapshotShipgate(BUILT_CLI, SHIPGATE_BIN);
   const nodeModules = ensureTools(join(WORK, "tools"), log);
   const repo = createBenchRepo(nodeModules);
   const setups = hookSetups(repo);
@@ -47,42 +48,9 @@ async function main() {
   log(`results written to ${RESULTS_FILE} (${results.totalSeconds.toFixed(0)} s in all)`);
 }
 
-/**
- * Copies the built CLI's hook path (bin.js and the self-contained dist/bundle) into the scratch directory and
- * checks it starts. The bench measures the CLI as built; it does not build it (the build is `pnpm build`).
- */
-function snapshotShipgate() {
-  const dir = dirname(SHIPGATE_BIN);
-  for (let attempt = 1; ; attempt++) {
-    rmSync(dir, { recursive: true, force: true });
-    try {
-      cpSync(join(BUILT_CLI, "bin.js"), SHIPGATE_BIN);
-      cpSync(join(BUILT_CLI, "dist", "bundle"), join(dir, "dist", "bundle"), { recursive: true });
-    } catch (error) {
-      if (attempt >= 5) throw new Error(`shipgate is not built: run \`pnpm build\` first (${error.message})`);
-    }
-    const probe = spawnSync(process.execPath, [SHIPGATE_BIN, "--help"], { encoding: "utf8" });
-    if (probe.status === 0) return;
-    if (attempt >= 5) throw new Error(`shipgate is not built or does not start: run \`pnpm build\` first.\n${probe.stderr}`);
-    spawnSync("sleep", ["2"]); // a rebuild may be in progress
-  }
-}
-
 /** Builds the repo: generated files, the shared node_modules, one base commit, husky installed as its docs say. */
 function createBenchRepo(nodeModules) {
-  const dir = join(WORK, "repo");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const env = gitEnv();
-  const git = (...args) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 }).replace(/\n$/, "");
-  git("init", "-q", "--initial-branch=main");
-  for (const [key, value] of [
-    ["gc.auto", "0"],
-    ["maintenance.auto", "false"],
-    ["commit.gpgSign", "false"],
-    ["core.autocrlf", "false"],
-  ])
-    git("config", key, value);
+  const { dir, env, git } = initRepo(join(WORK, "repo"));
   log(`generating ${FILE_COUNT} files in ${dir}...`);
   const modules = writeRepoFiles(dir, FILE_COUNT);
   symlinkSync(nodeModules, join(dir, "node_modules"));
@@ -302,24 +270,4 @@ function report(repo, nodeModules, commits, hooks, totalSeconds) {
 
 function fmtLoad(load) {
   return load.map((x) => x.toFixed(2)).join(" ");
-}
-
-/** No user or system git config, fixed identities and dates, no hook-skipping variables inherited. */
-function gitEnv() {
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("GIT_") && !key.startsWith("SHIPGATE") && key !== "HUSKY" && key !== "DEBUG") env[key] = value;
-  }
-  return {
-    ...env,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_AUTHOR_NAME: "Bench Author",
-    GIT_AUTHOR_EMAIL: "author@example.com",
-    GIT_COMMITTER_NAME: "Bench Committer",
-    GIT_COMMITTER_EMAIL: "committer@example.com",
-    GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
-    GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
-    NO_COLOR: "1",
-  };
 }

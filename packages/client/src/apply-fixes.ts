@@ -1,32 +1,31 @@
 /**
- * Writes fixers' output into the index, and into the work tree only where the file still equals the staged
- * version. Nothing is stashed: unstaged work is never touched. The writes form one critical section that a
- * Ctrl-C cannot cut in half: an interrupt before it writes nothing, an interrupt during it rolls everything back,
- * and `undo()` lets the entry point roll back an interrupt that comes after it, until the process exits.
+ * Writes fixers' output into the index, and into the work tree only where the file still holds the staged version
+ * as git sees it (byte for byte, or as git checks it out: line endings, smudge filters). Nothing is stashed: unstaged
+ * work is never touched, and a save that races with the rewrite is never lost (see replace-file.ts). The writes form
+ * one critical section that a Ctrl-C cannot cut in half: an interrupt before it writes nothing, an interrupt during
+ * it rolls everything back, and `undo()` lets the entry point roll back an interrupt that comes after it, until the
+ * process exits.
  */
-import { lstatSync, readFileSync, renameSync, writeFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { join, dirname, basename, resolve } from "node:path";
+import { lstatSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { Git, type FileChange, type Fix, type ObjectReader, type Repo } from "@shipgate/core";
+import { createScratchDir } from "./scratch.js";
+import { checkoutIndex, planWorkTree, type KeptReason, type WorkTreeTarget } from "./work-tree.js";
+import { undoReplacements, WorkTreeWriter } from "./replace-file.js";
 
 export interface AppliedFixes {
   /** Paths whose staged content changed. */
   staged: string[];
-  /** Paths also rewritten in the work tree (they had no unstaged changes). */
+  /** Paths also rewritten in the work tree. */
   workTree: string[];
-  /** Paths whose work tree copy was left alone because it has unstaged changes. */
-  keptUnstaged: string[];
+  /** Paths whose work-tree copy was left as it is, and why (their fix is in the index all the same). */
+  kept: { path: string; reason: KeptReason }[];
+  /** Saves kept beside their file (`savedAs`) because the file changed again while the save was being put back. */
+  rescued: { path: string; savedAs: string }[];
   interrupted: boolean;
   /** Restores the index and work tree as they were (synchronous, safe inside a signal handler). */
   undo: () => void;
-}
-
-interface Planned {
-  file: FileChange;
-  original: Buffer;
-  fixed: Buffer;
-  newOid: string;
-  touchWorkTree: boolean;
 }
 
 /** Applies fixes; returns what changed. On SIGINT/SIGTERM during the writes, restores the previous state. */
@@ -38,6 +37,12 @@ export interface ApplyOptions {
   armUndo?: (undo: () => void) => void;
 }
 
+interface Candidate {
+  file: FileChange;
+  original: Buffer;
+  fixed: Buffer;
+}
+
 export async function applyFixes(
   repo: Repo,
   files: readonly FileChange[],
@@ -45,22 +50,45 @@ export async function applyFixes(
   objects: ObjectReader,
   options: ApplyOptions = {},
 ): Promise<AppliedFixes> {
-  const result: AppliedFixes = { staged: [], workTree: [], keptUnstaged: [], interrupted: false, undo: () => undefined };
+  const result: AppliedFixes = { staged: [], workTree: [], kept: [], rescued: [], interrupted: false, undo: () => undefined };
+  const candidates = await readCandidates(files, fixes, objects);
+  if (candidates.length === 0) return result;
+  const scratch = createScratchDir(repo.gitDir);
+  try {
+    return await applyInScratch(repo, candidates, scratch, options, result);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function readCandidates(files: readonly FileChange[], fixes: readonly Fix[], objects: ObjectReader): Promise<Candidate[]> {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const candidates: Omit<Planned, "newOid">[] = [];
+  const candidates: Candidate[] = [];
   for (const fix of fixes) {
     const file = byPath.get(fix.path);
     if (!file || file.status === "D") continue;
     const original = (await objects.read(file.oid))?.content;
     if (!original || original.equals(fix.content)) continue;
-    candidates.push({ file, original, fixed: fix.content, touchWorkTree: workTreeMatches(repo, file, original) });
+    candidates.push({ file, original, fixed: fix.content });
   }
-  if (candidates.length === 0) return result;
+  return candidates;
+}
+
+async function applyInScratch(repo: Repo, candidates: Candidate[], scratch: string, options: ApplyOptions, result: AppliedFixes): Promise<AppliedFixes> {
+  const plan = await planWorkTree(
+    repo,
+    candidates.map((c) => ({ file: c.file, staged: c.original })),
+    scratch,
+  );
+  // The fixed contents go to files once: git hashes them into blobs, then they are renamed into the work tree.
+  const prepared = candidates.map((_, i) => join(scratch, `fix-${i}`));
   const oids = await writeBlobs(
     repo,
     candidates.map((c) => c.fixed),
+    prepared,
   );
-  const planned: Planned[] = candidates.map((c, i) => ({ ...c, newOid: oids[i] ?? "" }));
+  const entries = candidates.map((c, i) => ({ mode: c.file.mode, oid: oids[i] ?? "", path: c.file.pathBytes }));
+  const previous = candidates.map((c) => ({ mode: c.file.mode, oid: c.file.oid, path: c.file.pathBytes }));
 
   let interrupted = false;
   const onSignal = () => {
@@ -68,55 +96,75 @@ export async function applyFixes(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const writtenWorkTree: Planned[] = [];
   const indexes = indexFilesToUpdate(repo);
   const updatedIndexes: string[] = [];
-  const rollback = () => restore(repo, updatedIndexes, planned, writtenWorkTree);
+  const writer = new WorkTreeWriter(scratch);
+  const rollback = () => {
+    undoWorkTree(repo, writer);
+    restoreIndexes(repo, updatedIndexes, previous);
+  };
   try {
     if (interrupted) return { ...result, interrupted: true };
     for (const index of indexes) {
-      await updateIndex(
-        repo,
-        index,
-        planned.map((p) => ({ mode: p.file.mode, oid: p.newOid, path: p.file.pathBytes })),
-      );
+      await updateIndex(repo, index, entries);
       updatedIndexes.push(index);
     }
-    for (const p of planned) {
+    const kept = plan.kept.map((k) => ({ path: k.file.path, reason: k.reason }));
+    const contents = await workTreeContents(repo, plan.targets, candidates, join(scratch, "fixed"));
+    const preparedFor = new Map(candidates.map((c, i) => [c.file, prepared[i] ?? ""]));
+    const byPath = new Map<string, string>();
+    for (const [i, target] of plan.targets.entries()) {
       if (interrupted) break;
-      if (!p.touchWorkTree) continue;
-      writeAtomically(workTreePath(repo, p.file), p.fixed);
-      writtenWorkTree.push(p);
+      const content = contents[i];
+      // A converted file's content is git's checkout, not the blob: the writer writes that one itself.
+      const file = target.converted ? undefined : preparedFor.get(target.file);
+      if (content === null || content === undefined) kept.push({ path: target.file.path, reason: "unconvertible" });
+      else if (writer.replace(target.path, target.expected, content, file)) byPath.set(target.path.toString("latin1"), target.file.path);
+      else kept.push({ path: target.file.path, reason: "changed" });
+    }
+    for (const path of writer.settle()) {
+      kept.push({ path: byPath.get(path.toString("latin1")) ?? "", reason: "changed" });
+      byPath.delete(path.toString("latin1"));
     }
     if (interrupted) {
       rollback();
       return { ...result, interrupted: true };
     }
     options.armUndo?.(rollback);
+    result.workTree = [...byPath.values()];
+    result.kept = kept;
+    const relative = (path: Buffer) => path.subarray((repo.topLevel ?? "").length + 1).toString("utf8");
+    result.rescued = writer.rescued.map((r) => ({ path: relative(r.path), savedAs: relative(r.savedAs) }));
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
   result.undo = rollback;
-  result.staged = planned.map((p) => p.file.path);
-  result.workTree = writtenWorkTree.map((p) => p.file.path);
-  result.keptUnstaged = planned.filter((p) => !p.touchWorkTree).map((p) => p.file.path);
+  result.staged = candidates.map((c) => c.file.path);
   return result;
 }
 
-function workTreePath(repo: Repo, file: FileChange): string {
-  return join(repo.topLevel ?? "", file.path);
+/**
+ * The bytes each target gets: the fixed blob, or for a file git converts on checkout, what git checks out for the
+ * fixed blob (so `git diff` does not show the fix reversed). Call it after the index holds the fixed blobs.
+ */
+async function workTreeContents(repo: Repo, targets: readonly WorkTreeTarget[], candidates: readonly Candidate[], dir: string): Promise<(Buffer | null)[]> {
+  const fixed = new Map(candidates.map((c) => [c.file, c.fixed]));
+  const converted = targets.filter((t) => t.converted);
+  const files = converted.map((t) => t.file);
+  const checkedOut = converted.length > 0 ? await checkoutIndex(repo, files, dir) : [];
+  let next = 0;
+  return targets.map((t) => (t.converted ? (checkedOut[next++] ?? null) : (fixed.get(t.file) ?? null)));
 }
 
-/** True when the work tree holds exactly the staged bytes (a regular file, not a symlink, same content). */
-function workTreeMatches(repo: Repo, file: FileChange, staged: Buffer): boolean {
-  if (repo.topLevel === null) return false;
-  const path = workTreePath(repo, file);
+/** Puts back the replaced work-tree files (where they still hold the fix); synchronous, for signal handlers. */
+function undoWorkTree(repo: Repo, writer: WorkTreeWriter): void {
+  if (writer.replaced.length === 0) return;
+  const scratch = createScratchDir(repo.gitDir);
   try {
-    if (!lstatSync(path).isFile()) return false;
-    return readFileSync(path).equals(staged);
-  } catch {
-    return false;
+    undoReplacements(scratch, writer.replaced);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -141,32 +189,27 @@ function existsFile(path: string): boolean {
   }
 }
 
-/** Writes all fixed blobs with one `hash-object -w --stdin-paths` over temporary files (exact bytes, no filters). */
-async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
-  const dir = mkdtempSync(join(repo.gitDir, "shipgate-fix-"));
-  try {
-    const paths = contents.map((content, i) => {
-      const path = join(dir, String(i));
-      writeFileSync(path, content);
-      return path;
-    });
-    const out = await repo.git.text(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: paths.join("\n") + "\n" });
-    return out.split("\n");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Writes each content to its file in `files` and all of them into git with one `hash-object -w --stdin-paths` (exact bytes, no filters). */
+async function writeBlobs(repo: Repo, contents: readonly Buffer[], files: readonly string[]): Promise<string[]> {
+  contents.forEach((content, i) => writeFileSync(files[i] ?? "", content));
+  const out = await repo.git.text(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" });
+  return out.split("\n");
+}
+
+type IndexEntry = { mode: string; oid: string; path: Buffer };
+
+function indexInfo(entries: readonly IndexEntry[]): Buffer {
+  return Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.oid}\t`), e.path, Buffer.from([0])])));
 }
 
 /** One atomic `update-index -z --index-info`, in its own process group so Ctrl-C cannot kill it midway. */
-async function updateIndex(repo: Repo, indexFile: string, entries: readonly { mode: string; oid: string; path: Buffer }[]): Promise<void> {
-  const records = entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.oid}\t`), e.path, Buffer.from([0])]));
-  await repo.git.run(["update-index", "-z", "--index-info"], { input: Buffer.concat(records), env: { GIT_INDEX_FILE: indexFile }, detached: true });
+async function updateIndex(repo: Repo, indexFile: string, entries: readonly IndexEntry[]): Promise<void> {
+  await repo.git.run(["update-index", "-z", "--index-info"], { input: indexInfo(entries), env: { GIT_INDEX_FILE: indexFile }, detached: true });
 }
 
-/** Puts back the original index entries and work tree bytes; synchronous so it can run inside a signal handler. */
-function restore(repo: Repo, indexes: readonly string[], planned: readonly Planned[], written: readonly Planned[]): void {
-  for (const p of written) writeAtomically(workTreePath(repo, p.file), p.original);
-  const records = Buffer.concat(planned.map((p) => Buffer.concat([Buffer.from(`${p.file.mode} ${p.file.oid}\t`), p.file.pathBytes, Buffer.from([0])])));
+/** Puts back the original index entries; synchronous so it can run inside a signal handler. */
+function restoreIndexes(repo: Repo, indexes: readonly string[], previous: readonly IndexEntry[]): void {
+  const records = indexInfo(previous);
   for (const index of indexes) {
     spawnSync("git", [...Git.baseArgs, "update-index", "-z", "--index-info"], {
       cwd: repo.git.cwd,
@@ -174,13 +217,4 @@ function restore(repo: Repo, indexes: readonly string[], planned: readonly Plann
       input: records,
     });
   }
-}
-
-/** Replaces a file by rename so a reader never sees half of it; keeps the file mode. */
-function writeAtomically(path: string, content: Buffer): void {
-  const mode = lstatSync(path).mode & 0o7777;
-  const temp = join(dirname(path), `.${basename(path)}.shipgate-${process.pid}`);
-  writeFileSync(temp, content, { mode });
-  chmodSync(temp, mode);
-  renameSync(temp, path);
 }

@@ -8,23 +8,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { gitEnv, linkTools, ROOT } from "@shipgate/test-utils";
+import { gitEnv, linkTools, ROOT, seededRandom } from "@shipgate/test-utils";
 import { runPreCommit } from "./hooks.js";
 
 const REPOS = Number(process.env["SHIPGATE_FUZZ_REPOS"] ?? 500);
 const SEED = Number(process.env["SHIPGATE_FUZZ_SEED"] ?? 20261123);
 
 type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 
 const UGLY_JS = ["const   a = {b:1}\n", "function f( x ){return x*2}\n", "let s = 'single'\n", "export const list = [1,2,3,]\n", "if(a){b()}\n"];
@@ -108,7 +98,7 @@ describe("fixers on random repositories", () => {
     try {
       for (let n = 0; n < REPOS; n++) {
         const seed = SEED + n;
-        const rng = mulberry32(seed);
+        const rng = seededRandom(seed);
         const dir = join(base, `r${n}`);
         mkdirSync(dir);
         git(dir, ["init", "-q", "-b", "main"]);

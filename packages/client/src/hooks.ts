@@ -23,6 +23,7 @@ import {
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
 import { messages } from "./messages.js";
+import { removeDeadScratchDirs } from "./scratch.js";
 import { readSkips } from "./skip.js";
 
 export interface HookContext {
@@ -79,10 +80,11 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const { repo, skip } = ready;
   const pending = buildStagedChange(repo);
   const loading = ready.config();
+  removeDeadScratchDirs(repo.gitDir);
   const change = await pending;
   const { config, plugins } = await loading;
   try {
-    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins) });
+    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log });
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.
     if (report.fixes.length === 0 || report.exitCode !== 0) {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
@@ -94,7 +96,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
       return { report, fixes, exitCode: 130 };
     }
     if (fixes.staged.length > 0) ctx.log(messages.fixedFiles(fixes.staged.length));
-    if (fixes.keptUnstaged.length > 0) ctx.log(messages.keptUnstaged(fixes.keptUnstaged));
+    reportKept(ctx, fixes);
     if (fixes.staged.length > 0 && (await nothingStaged(repo))) {
       fixes.undo(); // a refused commit changes nothing
       ctx.log(messages.emptyAfterFix);
@@ -105,6 +107,16 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   } finally {
     change.objects.close();
   }
+}
+
+/** One line per reason a work-tree copy was left as it is, naming the files. */
+function reportKept(ctx: HookContext, fixes: AppliedFixes): void {
+  const lines = { unstaged: messages.keptUnstaged, changed: messages.keptChanged, filtered: messages.keptFiltered, unconvertible: messages.keptUnconvertible };
+  for (const [reason, message] of Object.entries(lines)) {
+    const paths = fixes.kept.filter((k) => k.reason === reason).map((k) => k.path);
+    if (paths.length > 0) ctx.log(message(paths));
+  }
+  for (const { path, savedAs } of fixes.rescued) ctx.log(messages.rescued(path, savedAs));
 }
 
 async function nothingStaged(repo: Repo): Promise<boolean> {

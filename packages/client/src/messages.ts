@@ -7,6 +7,14 @@ export const messages = {
   fixedFiles: (n: number) => `shipgate: fixed ${n} staged file${n === 1 ? "" : "s"} (the commit includes the fixes).`,
   keptUnstaged: (paths: readonly string[]) =>
     `shipgate: ${paths.length === 1 ? "this file has" : "these files have"} unstaged changes, so only the staged version was fixed; your work tree copy is untouched: ${paths.join(", ")}`,
+  keptChanged: (paths: readonly string[]) =>
+    `shipgate: ${paths.length === 1 ? "this file was" : "these files were"} saved while shipgate was fixing ${paths.length === 1 ? "it" : "them"}: the commit gets the fix, your newer work tree copy is kept as you saved it: ${paths.join(", ")}`,
+  keptFiltered: (paths: readonly string[]) =>
+    `shipgate: git sees no change in ${paths.length === 1 ? "this file" : "these files"}, but ${paths.length === 1 ? "its" : "their"} clean filter drops content that a checkout would not bring back, so only the staged version was fixed; your work tree copy is untouched: ${paths.join(", ")}`,
+  keptUnconvertible: (paths: readonly string[]) =>
+    `shipgate: git could not check out the fixed version (a smudge filter failed), so only the staged version was fixed; your work tree copy is untouched: ${paths.join(", ")}`,
+  rescued: (path: string, savedAs: string) =>
+    `shipgate: ${path} was saved twice while shipgate was fixing it; the newest save is in place and the earlier one is kept in ${savedAs}`,
   fixesNotApplied: (n: number) => `shipgate: ${n} file${n === 1 ? "" : "s"} will be fixed once the errors below are resolved (nothing was changed now).`,
   emptyAfterFix: "shipgate: the fixers turned every staged change back into what HEAD already has: nothing is left to commit.",
   emptyAfterFixHint: "Your index and work tree are as they were (the staged changes were formatting only). Use `git commit --no-verify` to commit them anyway.",

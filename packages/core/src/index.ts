@@ -61,6 +61,8 @@ export { formatLocation, printable } from "./report/location.js";
 export { formatRemoteLines } from "./report/remote.js";
 export { compileGlobs, firstMatch } from "./glob.js";
 export { parseSize, formatSize } from "./size.js";
+export { type Working, type WorkItem } from "./progress.js";
+export { currentOwner, ownerGone, ownerTag, parseOwner, processState, type Owner } from "./owner.js";
 export { safeRegExp } from "./regex.js";
 export { PRESETS } from "./presets.generated.js";
 export { definePlugin, defineSection, readSection, type Plugin, type PluginCommand, type Section } from "./plugin/plugin.js";

@@ -39,5 +39,8 @@ export const messages = {
   eslintConfigHint: "Fix the eslint config (npx eslint <file> shows the whole error), or turn the policy off meanwhile (policies.eslint: off).",
   prettierNoConfig:
     "this repository has no prettier config, so prettier formatted nothing: add one (a .prettierrc holding {} takes prettier's defaults), or format without one (policies.prettier.requireConfig: false)",
+  workingOnBigFile: (policy: string, path: string, size: string) => `shipgate: ${policy} is working on ${path} (${size}), which may take a while`,
+  stillWorking: (policy: string, seconds: number, path: string, n: number, total: number) =>
+    `shipgate: ${policy} is still working (${seconds.toFixed(1)} s), now on ${path} (file ${n} of ${total})`,
   policyCrashedFix: "This is an internal error; rerun with DEBUG=shipgate:* and report it, or set the policy's severity to off meanwhile.",
 } as const;

@@ -8,6 +8,7 @@ import { ExitCode, InternalError, isShipgateError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
+import { progressReporter } from "./progress.js";
 
 const debug = createDebug("shipgate:run");
 
@@ -49,6 +50,8 @@ export interface RunOptions {
   defaults?: Readonly<Record<string, "error" | "warn">>;
   /** Treat a crashing policy as a pass (fail-open) instead of an error finding. */
   failOpen?: boolean;
+  /** Where a long-running fixer or linter says what it works on (stderr); silent without it. */
+  log?: (line: string) => void;
 }
 
 /** The policies the given plugins contribute, for `RunOptions.extra`. */
@@ -73,14 +76,15 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
   for (const item of planned) {
     if (!item.skip && !serves(change.lines, item.policy.lines ?? "all")) throw new InternalError(messages.linesMissing(item.policy.id));
   }
-  const runOne = async (item: Planned): Promise<PolicyRun> => {
+  const runOne = async (item: Planned, seen: Change = change): Promise<PolicyRun> => {
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
     const t0 = performance.now();
     let findings: Finding[];
     let skipped: string | undefined;
     let notice: string | undefined;
     try {
-      const result = await item.policy.check({ change, options: item.options, cwd, read, fixing, config });
+      const working = options.log ? { working: progressReporter(item.policy.id, options.log) } : {};
+      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working });
       skipped = result.skipped;
       notice = result.notice;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
@@ -101,8 +105,9 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     return { id: item.policy.id, status, durationMs, findings, ...told };
   };
   const runs = new Map<string, PolicyRun>();
-  for (const item of planned.filter((p) => p.policy.fixer === true && !p.skip)) runs.set(item.policy.id, await runOne(item));
-  const rest = await Promise.all(planned.filter((p) => !runs.has(p.policy.id)).map(runOne));
+  const fixerChange = withoutFilesKeptFromFixers(change, planned);
+  for (const item of planned.filter((p) => p.policy.fixer === true && !p.skip)) runs.set(item.policy.id, await runOne(item, fixerChange));
+  const rest = await Promise.all(planned.filter((p) => !runs.has(p.policy.id)).map((item) => runOne(item)));
   for (const run of rest) runs.set(run.id, run);
   const ordered = planned.map((p) => runs.get(p.policy.id)).filter((r): r is PolicyRun => r !== undefined);
   const findings = ordered.flatMap((run) => run.findings);
@@ -115,6 +120,18 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     durationMs: performance.now() - started,
     checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
   };
+}
+
+/**
+ * The Change the fixers and linters see: without the files a running policy keeps from them (file-size: a file over
+ * its limit, which it refuses at once, can keep eslint or prettier busy for minutes). Binaries never reach them either
+ * (`latestTextFiles`).
+ */
+function withoutFilesKeptFromFixers(change: Change, planned: readonly Planned[]): Change {
+  const keepers = planned.filter((p) => !p.skip && p.policy.keepsFromFixers !== undefined);
+  if (keepers.length === 0) return change;
+  const files = change.files.filter((file) => !keepers.some((p) => p.policy.keepsFromFixers?.(file, p.options)));
+  return files.length === change.files.length ? change : { ...change, files };
 }
 
 interface Planned {

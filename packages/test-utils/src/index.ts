@@ -182,13 +182,4 @@ export function linkShipgateBin(dir: string): void {
 }
 
 /** A seeded pseudo-random generator (mulberry32): the same numbers in [0, 1) for the same seed, on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "./concurrent-editor.mjs";

@@ -40,7 +40,7 @@ const check: Command = async (argv, io) => {
   const repo = await openRepo(io.cwd, io.env);
   const file = values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
   const { config, plugins } = await loadConfigWithPlugins(file, importPlugin);
-  const options = { extra: pluginPolicies(plugins), ...(values.policy ? { only: values.policy } : {}) };
+  const options = { extra: pluginPolicies(plugins), log: (line: string) => io.stderr.write(`${line}\n`), ...(values.policy ? { only: values.policy } : {}) };
   const lines = linesRead(values.range !== undefined || values.all ? "ci" : "pre-commit", config, options);
   let change: Change;
   const baseline = config.baseline?.commit;

@@ -48,7 +48,7 @@ export default definePolicy({
   lines: "none",
   fixer: true,
   tool: "eslint",
-  async check({ change, options: o, cwd, read, fixing }) {
+  async check({ change, options: o, cwd, read, fixing, working }) {
     const matches = compileGlobs(o.patterns);
     const files = latestTextFiles(change.files).filter((f) => matches(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to lint" };
@@ -66,12 +66,14 @@ export default definePolicy({
     const fixes: Fix[] = [];
     let linted = 0;
     let installed = false;
+    let started = 0;
     for (const [root, group] of groups) {
       const eslint = await createESLint(root, fixing && o.fix);
       if (!eslint) continue;
       installed = true;
       for (const file of group) {
         const filePath = join(cwd, file.path);
+        working?.(file, started++, files.length);
         if (await configProblem(() => eslint.isPathIgnored(filePath))) continue;
         linted++;
         const source = (await read(file)).toString("utf8");

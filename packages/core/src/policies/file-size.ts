@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { definePolicy, type Issue } from "./policy.js";
 import type { FileChange } from "../change/types.js";
 import { formatSizeAgainst, parseSize } from "../size.js";
-import { compileGlobs } from "../glob.js";
+import { compileGlobs, type Matcher } from "../glob.js";
 
 const size = v.pipe(
   v.union([v.number(), v.string()], 'expected a size such as 5000000 or "5 MB"'),
@@ -24,31 +24,58 @@ export default definePolicy({
   stages: ["pre-commit", "pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  keepsFromFixers: (file, o) => overLimit(file, o) !== null,
   check({ change, options: o }) {
-    const max = parseSize(o.max) ?? Infinity;
-    const excluded = compileGlobs(o.exclude);
-    const overrides = Object.entries(o.overrides).map(([glob, limit]) => ({
-      match: compileGlobs([glob]),
-      limit: parseSize(limit) ?? Infinity,
-      written: limit,
-      glob,
-    }));
     const issues: Issue[] = [];
-    for (let i = 0; i < change.files.length; i++) {
-      const file = change.files[i] as FileChange;
-      if (file.status === "D" || file.kind === "submodule" || file.size === null || excluded(file.path)) continue;
-      const override = overrides.find((entry) => entry.match(file.path));
-      const limit = override?.limit ?? max;
-      if (file.size <= limit) continue;
+    for (const file of change.files) {
+      const over = overLimit(file, o);
+      if (over === null || file.size === null) continue;
       // In the user's unit: a limit written "2 MB" reads "is 2.4 MB, over the 2 MB limit".
-      const shown = formatSizeAgainst(file.size, override?.written ?? o.max);
+      const shown = formatSizeAgainst(file.size, over.written);
       issues.push({
         path: file.path,
         ...(file.commit !== null ? { commit: file.commit } : {}),
-        message: `${file.path} is ${shown.size}, over the ${shown.limit} limit${override ? ` for ${override.glob}` : ""}`,
+        message: `${file.path} is ${shown.size}, over the ${shown.limit} limit${over.glob !== null ? ` for ${over.glob}` : ""}`,
         fix: "Keep large files out of git (Git LFS, an artifact store), or raise the limit for this path in policies.file-size.overrides.",
       });
     }
     return { issues };
   },
 });
+
+type Options = v.InferOutput<typeof options>;
+
+/** The limit a file version is over (as the user wrote it, and the override glob that set it), or null within its limit. */
+function overLimit(file: FileChange, o: Options): { written: number | string; glob: string | null } | null {
+  const limits = compiled(o);
+  if (file.status === "D" || file.kind === "submodule" || file.size === null || limits.excluded(file.path)) return null;
+  const override = limits.overrides.find((entry) => entry.match(file.path));
+  const limit = override?.limit ?? limits.max;
+  return file.size > limit ? { written: override?.written ?? o.max, glob: override?.glob ?? null } : null;
+}
+
+interface Limits {
+  max: number;
+  excluded: Matcher;
+  overrides: { match: Matcher; limit: number; written: number | string; glob: string }[];
+}
+
+/** The options' globs and sizes, compiled once per options object (a push checks thousands of files). */
+const compiledLimits = new WeakMap<Options, Limits>();
+function compiled(o: Options): Limits {
+  let limits = compiledLimits.get(o);
+  if (limits === undefined) {
+    limits = {
+      max: parseSize(o.max) ?? Infinity,
+      excluded: compileGlobs(o.exclude),
+      overrides: Object.entries(o.overrides).map(([glob, limit]) => ({
+        match: compileGlobs([glob]),
+        limit: parseSize(limit) ?? Infinity,
+        written: limit,
+        glob,
+      })),
+    };
+    compiledLimits.set(o, limits);
+  }
+  return limits;
+}

@@ -2,6 +2,7 @@
 import type * as v from "valibot";
 import type { Change, FileChange, LineSelection, Stage } from "../change/types.js";
 import type { Config } from "../config/schema.js";
+import type { Working } from "../progress.js";
 
 export type Severity = "error" | "warn";
 
@@ -44,6 +45,8 @@ export interface PolicyContext<O> {
   fixing: boolean;
   /** The whole validated config, for policies that read their package's section (`readSection`). */
   config: Config;
+  /** A fixer or linter calls it as it starts each file (the `index`th of `total`), so a long run can say where it is. */
+  working?: Working;
 }
 
 export interface PolicyResult {
@@ -75,6 +78,11 @@ export interface Policy<S extends OptionsSchema = OptionsSchema, O = v.InferOutp
   fixer?: boolean;
   /** The npm package it runs from the repository (eslint, prettier): `shipgate policies` says when it is not installed. */
   tool?: string;
+  /**
+   * Files this policy refuses that fixers must never be handed, whatever the severity (file-size: a file over its
+   * limit, which can keep eslint or prettier busy for minutes).
+   */
+  keepsFromFixers?: (file: FileChange, options: O) => boolean;
   check(context: PolicyContext<O>): Promise<PolicyResult> | PolicyResult;
 }
 

@@ -35,7 +35,7 @@ export default definePolicy({
   lines: "none",
   fixer: true,
   tool: "prettier",
-  async check({ change, options: o, cwd, read, fixing }) {
+  async check({ change, options: o, cwd, read, fixing, working }) {
     const excluded = compileGlobs(o.exclude);
     const files = latestTextFiles(change.files).filter((f) => !excluded(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to format" };
@@ -45,8 +45,9 @@ export default definePolicy({
     let installed = false;
     let unconfigured = 0;
     const configured = configuredIn(cwd);
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       const filePath = join(cwd, file.path);
+      working?.(file, index, files.length);
       const prettier = await loadFromProject<PrettierModule>("prettier", dirname(filePath));
       if (!prettier) continue;
       installed = true;

@@ -1,0 +1,108 @@
+/**
+ * The replace mechanism on its own, with the races played out deterministically on real files: a writer that opened
+ * the file before the replace and writes after it, a file saved twice, and a file system where no hard link is possible.
+ */
+import { describe, expect, it, onTestFinished } from "vitest";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tempDir } from "@shipgate/test-utils";
+import { undoReplacements, WorkTreeWriter } from "./replace-file.js";
+
+const STAGED = Buffer.from("const   a = {b:1}\n");
+const FIXED = Buffer.from("const a = { b: 1 };\n");
+
+function setup(scratchIn?: string) {
+  const dir = tempDir();
+  const scratch = join(scratchIn ?? dir, "scratch");
+  mkdirSync(scratch);
+  const file = join(dir, "a.js");
+  writeFileSync(file, STAGED, { mode: 0o640 });
+  return { dir, scratch, file, path: Buffer.from(file), writer: new WorkTreeWriter(scratch) };
+}
+
+describe("replacing a work-tree file", () => {
+  it("replaces a file that still holds the expected bytes, keeping its mode, and leaves nothing behind", () => {
+    const { dir, scratch, file, path, writer } = setup();
+    expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+    expect(writer.settle()).toEqual([]);
+    expect(readFileSync(file)).toEqual(FIXED);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(scratch)).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(["a.js", "scratch"]);
+  });
+
+  it("leaves a file that differs from the expected bytes, writing nothing", () => {
+    const { scratch, file, path, writer } = setup();
+    const saved = Buffer.concat([STAGED, Buffer.from("// saved\n")]);
+    writeFileSync(file, saved);
+    expect(writer.replace(path, STAGED, FIXED)).toBe(false);
+    expect(readFileSync(file)).toEqual(saved);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it("puts back a save that reaches the replaced file after the compare, and the saver keeps writing into the file the path names", () => {
+    const { file, path, writer } = setup();
+    // An editor that opened the file before the replace and writes after it, into the file the path no longer names.
+    const editor = openSync(file, "a");
+    try {
+      expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+      writeSync(editor, "// first save\n");
+      expect(writer.settle()).toEqual([path]);
+      expect(writer.replaced).toEqual([]);
+      expect(readFileSync(file, "utf8")).toBe(`${STAGED.toString()}// first save\n`);
+      writeSync(editor, "// second save\n");
+      expect(readFileSync(file, "utf8")).toBe(`${STAGED.toString()}// first save\n// second save\n`);
+    } finally {
+      closeSync(editor);
+    }
+  });
+
+  it("keeps both saves when the path changed again before the put-back: the newest in place, the earlier beside it", () => {
+    const { dir, file, path, writer } = setup();
+    const editor = openSync(file, "a");
+    try {
+      expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+      writeSync(editor, "// save into the old file\n");
+      writeFileSync(file, "// newest save\n");
+      expect(writer.settle()).toEqual([path]);
+    } finally {
+      closeSync(editor);
+    }
+    expect(readFileSync(file, "utf8")).toBe("// newest save\n");
+    expect(readFileSync(join(dir, "a.js.shipgate-saved"), "utf8")).toBe(`${STAGED.toString()}// save into the old file\n`);
+    expect(writer.rescued.map((r) => r.savedAs.toString())).toEqual([join(dir, "a.js.shipgate-saved")]);
+  });
+
+  it("undoes a replace where the file still holds the fix, and keeps a file saved since", () => {
+    const first = setup();
+    const second = { file: join(first.dir, "b.js"), path: Buffer.from(join(first.dir, "b.js")) };
+    writeFileSync(second.file, STAGED);
+    expect(first.writer.replace(first.path, STAGED, FIXED)).toBe(true);
+    expect(first.writer.replace(second.path, STAGED, FIXED)).toBe(true);
+    first.writer.settle();
+    writeFileSync(second.file, "// saved after the fix\n");
+    undoReplacements(first.scratch, first.writer.replaced);
+    expect(readFileSync(first.file)).toEqual(STAGED);
+    expect(readFileSync(second.file, "utf8")).toBe("// saved after the fix\n");
+  });
+
+  it("works where no hard link can pin the file (scratch on another device), and still leaves a changed file alone", (context) => {
+    let elsewhere: string;
+    try {
+      if (statSync("/dev/shm").dev === statSync(tmpdir()).dev) return context.skip();
+      elsewhere = mkdtempSync("/dev/shm/shipgate-test-");
+    } catch {
+      return context.skip();
+    }
+    onTestFinished(() => rmSync(elsewhere, { recursive: true, force: true }));
+    const { dir, file, path, writer } = setup(elsewhere);
+    expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+    expect(readFileSync(file)).toEqual(FIXED);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(writer.replace(path, STAGED, Buffer.from("other\n"))).toBe(false);
+    expect(readFileSync(file)).toEqual(FIXED);
+    expect(writer.settle()).toEqual([]);
+    expect(readdirSync(dir)).toEqual(["a.js"]);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Replaces work-tree files so that a save racing with the replace is never lost (an editor's autosave, a
+ * format-on-save, `>>` from a script). Each file is compared by content right before its rename, and the file it
+ * replaces stays reachable until the batch is verified, so a save that reaches it after the compare is put back.
+ *
+ * How one file is replaced (link mode, the scratch directory on the file's device):
+ *  1. write the new content to `scratch/new-N`;
+ *  2. hard-link the file at the path to `scratch/old-N`: this pins whatever file is there now;
+ *  3. compare the pinned file's bytes with what the plan saw, and check that the path still names that same file
+ *     (an atomic save renames another file over the path); on any difference, leave it;
+ *  4. rename `new-N` over the path;
+ *  5. compare the pinned file again, and once more for every file when the batch is done (`settle`): a save that
+ *     went into the old file after step 3 (in place, or by a writer that opened it before step 4) is there, and
+ *     the old file itself is renamed back over the path, so a writer still holding it keeps writing into the file
+ *     the path names.
+ *
+ * What remains, and why it cannot be closed from Node: an atomic save (another file renamed over the path) between
+ * the check in step 3 and the rename in step 4 is replaced unseen; the two calls are microseconds apart, and only
+ * Linux's renameat2(RENAME_EXCHANGE), which Node does not expose, swaps two files atomically. A write into the old
+ * file after `settle` (by a writer that opened it before step 4 and still writes after the whole batch) lands in a
+ * file no path names. Putting a file back (step 5) has the same microsecond gap for a save into the new file.
+ *
+ * Where hard links are not possible (the git dir on another device than the work tree, a file system without
+ * links), the old file is held open instead: steps 3 and 5 read it through the descriptor, and a save found in
+ * step 5 is written back by content; `settle` has nothing more to check for those files.
+ */
+import { chmodSync, closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDebug } from "@shipgate/core";
+
+const debug = createDebug("shipgate:fix");
+
+/** A work-tree file this writer replaced. */
+export interface Replaced {
+  path: Buffer;
+  /** The bytes it held before: the user's bytes, which `undo` puts back. */
+  before: Buffer;
+  written: Buffer;
+}
+
+/** An earlier save that could not go back in place, because the path changed again: kept beside it. */
+export interface Rescued {
+  path: Buffer;
+  savedAs: Buffer;
+}
+
+interface Entry extends Replaced {
+  /** The hard link to the replaced file, until `settle` has checked it. */
+  link: string | null;
+  /** Identity of the file written, to tell whether the path still names it. */
+  ino: number;
+  dev: number;
+}
+
+export class WorkTreeWriter {
+  private entries: Entry[] = [];
+  private count = 0;
+  readonly rescued: Rescued[] = [];
+
+  constructor(private readonly scratch: string) {}
+
+  /** The files replaced so far and not put back. */
+  get replaced(): readonly Replaced[] {
+    return this.entries;
+  }
+
+  /**
+   * Replaces the file at `path` by `content` if it holds exactly `expected` bytes now; false, writing nothing, if
+   * not. `prepared` may name a file in the scratch directory that already holds `content` (it is moved into place).
+   */
+  replace(path: Buffer, expected: Buffer, content: Buffer, prepared?: string): boolean {
+    const stat = lstatOrNull(path);
+    if (!stat?.isFile()) return false;
+    const n = this.count++;
+    const temp = prepared ?? join(this.scratch, `new-${n}`);
+    const link = join(this.scratch, `old-${n}`);
+    if (prepared === undefined) writeWithMode(temp, content, stat.mode & 0o7777);
+    else chmodSync(temp, stat.mode & 0o7777);
+    try {
+      linkSync(path, link);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return false;
+      debug(`no hard link to ${path.toString()} (${code ?? "?"}): holding it open instead`);
+      return this.replaceHoldingDescriptor(path, expected, content, stat.mode & 0o7777);
+    }
+    // One descriptor on the pinned file serves the compare before the rename and the one right after it.
+    const fd = openSync(link, "r");
+    try {
+      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), fstatSync(fd))) {
+        rmSync(temp, { force: true });
+        rmSync(link, { force: true });
+        return false;
+      }
+      const written = statSync(temp);
+      renameSync(temp, path);
+      const entry: Entry = { path, before: expected, written: content, link, ino: written.ino, dev: written.dev };
+      if (!readAll(fd).equals(expected)) {
+        this.putBack(entry);
+        return false;
+      }
+      this.entries.push(entry);
+      return true;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Checks every replaced file's old version once more, puts back those a save reached, and drops the links;
+   * returns the paths put back (no longer among `replaced`).
+   */
+  settle(): Buffer[] {
+    const putBack: Entry[] = [];
+    for (const entry of this.entries) {
+      if (entry.link === null) continue;
+      if (readFileSync(entry.link).equals(entry.before)) rmSync(entry.link, { force: true });
+      else {
+        this.putBack(entry);
+        putBack.push(entry);
+      }
+      entry.link = null;
+    }
+    this.entries = this.entries.filter((entry) => !putBack.includes(entry));
+    return putBack.map((entry) => entry.path);
+  }
+
+  /** A save reached the old file: it goes back in place if the path still holds what we wrote, else beside it. */
+  private putBack(entry: Entry): void {
+    if (entry.link === null) return;
+    if (holds(entry.path, entry.written, entry)) renameSync(entry.link, entry.path);
+    else {
+      const savedAs = freeSibling(entry.path, ".shipgate-saved");
+      renameSync(entry.link, savedAs);
+      this.rescued.push({ path: entry.path, savedAs });
+    }
+    entry.link = null;
+  }
+
+  /** The fallback without hard links: the old file is held open, read through the descriptor before and after the rename. */
+  private replaceHoldingDescriptor(path: Buffer, expected: Buffer, content: Buffer, mode: number): boolean {
+    const temp = freeSibling(path, `.shipgate-${process.pid}-new`);
+    writeWithMode(temp, content, mode);
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      rmSync(temp, { force: true });
+      return false;
+    }
+    try {
+      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), fstatSync(fd))) {
+        rmSync(temp, { force: true });
+        return false;
+      }
+      const written = statSync(temp);
+      renameSync(temp, path);
+      const after = readAll(fd);
+      if (!after.equals(expected)) {
+        if (holds(path, content, written)) {
+          const back = freeSibling(path, `.shipgate-${process.pid}-back`);
+          writeWithMode(back, after, mode);
+          renameSync(back, path);
+        } else this.rescueBytes(path, after, mode);
+        return false;
+      }
+      this.entries.push({ path, before: expected, written: content, link: null, ino: written.ino, dev: written.dev });
+      return true;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private rescueBytes(path: Buffer, bytes: Buffer, mode: number): void {
+    const savedAs = freeSibling(path, ".shipgate-saved");
+    writeWithMode(savedAs, bytes, mode);
+    this.rescued.push({ path, savedAs });
+  }
+}
+
+function writeWithMode(path: string | Buffer, content: Buffer, mode: number): void {
+  writeFileSync(path, content, { mode });
+  chmodSync(path, mode); // the umask may have narrowed it
+}
+
+function lstatOrNull(path: Buffer | string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function sameFile(a: { ino: number; dev: number } | null, b: { ino: number; dev: number }): boolean {
+  return a !== null && a.ino === b.ino && a.dev === b.dev;
+}
+
+/** Whether `path` still names the file `file` and holds `content`. */
+function holds(path: Buffer, content: Buffer, file: { ino: number; dev: number }): boolean {
+  if (!sameFile(lstatOrNull(path), file)) return false;
+  try {
+    return readFileSync(path).equals(content);
+  } catch {
+    return false;
+  }
+}
+
+/** `<path><suffix>`, or `<path><suffix>-<n>` when that exists. */
+function freeSibling(path: Buffer, suffix: string): Buffer {
+  for (let n = 0; ; n++) {
+    const candidate = Buffer.concat([path, Buffer.from(n === 0 ? suffix : `${suffix}-${n}`)]);
+    if (lstatOrNull(candidate) === null) return candidate;
+  }
+}
+
+/** The whole content of an open file, from its start whatever the descriptor's position. */
+function readAll(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let position = 0;
+  // The first read asks for one byte more than the file's size, so a file that did not grow takes two reads.
+  for (let size = fstatSync(fd).size + 1; ; size = 64 * 1024) {
+    const chunk = Buffer.allocUnsafe(size);
+    const read = readSync(fd, chunk, 0, size, position);
+    if (read === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, read));
+    position += read;
+  }
+}
+
+/** Puts back what each replaced file held, wherever it still holds what was written (a later save is kept). */
+export function undoReplacements(scratch: string, replaced: readonly Replaced[]): void {
+  const writer = new WorkTreeWriter(scratch);
+  for (const file of replaced) writer.replace(file.path, file.written, file.before);
+  writer.settle();
+}
