@@ -9,6 +9,7 @@ import { assertTagName, Ledger, ledgerRefs, type LedgerEntry } from "@shipgate/c
 import { appendAudit } from "./audit.js";
 import { auditLogPath, environmentOf, loadDeploySettings } from "./config.js";
 import { runNow, type EngineOptions } from "./engine.js";
+import { migrationsGate } from "./gate.js";
 import { badKey, newJobId, type DeployRecord, type Job, type JobRelease } from "./job.js";
 import { messages } from "./messages.js";
 import type { DeploySettings } from "./settings.js";
@@ -141,6 +142,7 @@ export function engineOptions(target: Target, options: RunOptions & { owner?: st
     settings: target.settings,
     configSource: target.configSource,
     steps: steps ?? defaultSteps,
+    gate: rest.gate ?? migrationsGate(target.configSource),
     owner: owner ?? who,
   };
 }

@@ -100,4 +100,9 @@ export const messages = {
   configUnreadable: (path: string, error: string) => `cannot read ${path}: ${error}`,
   configUnreadableHint: "Check that the config file exists and is readable by the user the hook runs as.",
   configHint: `Fix the listed key of the deploy: section (see ${GUIDE}).`,
+  gateNeedsMigrations: (why: string) =>
+    `the environment runs the release gate, but @shipgate/migrations cannot be loaded here (${why}); install it next to @shipgate/deploy`,
+  gatePassed: (findings: number) => `the release gate passed${findings > 0 ? ` with ${findings} warning(s)` : ""}`,
+  gateFindings: (errors: number) => `the release gate refused it: ${errors} error(s) (the record holds the report)`,
+  gateFailed: (message: string) => `the release gate could not run: ${message}`,
 } as const;

@@ -1,5 +1,4 @@
 /** Runs the hook shipgate replaced (kept as `<hook>.shipgate-chained`) with the same input and environment. */
-import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 
 export const CHAINED_SUFFIX = ".shipgate-chained";
@@ -13,9 +12,30 @@ export function isExecutable(path: string): boolean {
   }
 }
 
-/** Replays `input` to the chained hook; its output goes to `log` line by line. Resolves with its exit code. */
-export async function runChained(path: string, input: Buffer, env: NodeJS.ProcessEnv, cwd: string, log: (line: string) => void): Promise<number | null> {
-  const child = spawn(path, [], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * Replays `input` to the chained hook through execa (loaded only when a chained hook exists: its import is not free);
+ * its output goes to `log` line by line. It runs in its own process group, so a timeout stops every process it
+ * started. Resolves with its exit code, or null when it could not run or was killed.
+ */
+export async function runChained(
+  path: string,
+  input: Buffer,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  log: (line: string) => void,
+  timeoutMs = 0,
+): Promise<number | null> {
+  const { execa } = await import("execa");
+  const child = execa(path, [], {
+    cwd,
+    env,
+    extendEnv: false,
+    input,
+    reject: false,
+    buffer: false,
+    detached: true,
+    ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}),
+  });
   let pending = "";
   const forward = (chunk: Buffer) => {
     pending += chunk.toString("utf8");
@@ -23,14 +43,19 @@ export async function runChained(path: string, input: Buffer, env: NodeJS.Proces
     pending = lines.pop() ?? "";
     for (const line of lines) log(line);
   };
-  child.stdout.on("data", forward);
-  child.stderr.on("data", forward);
-  child.stdin.on("error", () => undefined); // a hook may exit without reading its input
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  const result = await child;
+  if (result.timedOut && child.pid !== undefined) killGroup(child.pid);
   if (pending !== "") log(pending);
-  return code;
+  if (result.failed && result.exitCode === undefined && !result.timedOut && result.shortMessage !== undefined) log(result.shortMessage);
+  return result.exitCode ?? null;
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // the group is gone already
+  }
 }

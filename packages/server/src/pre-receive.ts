@@ -232,7 +232,8 @@ function record(push: Push, decided: Decided): PreReceiveResult {
 async function chain<T extends { verdict: Verdict }>(push: Push, decided: T): Promise<T> {
   const { options } = push;
   if (options.chained === null) return decided;
-  const code = await runChained(options.chained, options.input, options.env, options.cwd, options.log);
+  // The chained hook gets the server's time budget too (server.timeout); without one it may take as long as it needs.
+  const code = await runChained(options.chained, options.input, options.env, options.cwd, options.log, push.server?.server.timeout ?? 0);
   // git runs hooks by a path relative to the repository; the log names the file wherever it is read.
   push.entry.chained = { hook: resolve(options.cwd, options.chained), exitCode: code };
   if (code === 0) return decided;

@@ -30,3 +30,29 @@ export function printRecord(record: DeployRecord, io: CommandIo, json: boolean):
 export function progress(io: CommandIo): (line: string) => void {
   return (line) => io.stderr.write(`${line}\n`);
 }
+
+/**
+ * Runs `work` with an AbortSignal that SIGINT and SIGTERM abort: the running step's process group is killed and its
+ * state stays in the ledger for the next worker to finish or undo; never an orphaned build left running.
+ */
+export async function untilStopped<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; stoppedBy: NodeJS.Signals | null }> {
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    controller.abort(new Error(`stopped by ${signal}`));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  try {
+    return { result: await work(controller.signal), stoppedBy };
+  } finally {
+    process.removeListener("SIGTERM", stop);
+    process.removeListener("SIGINT", stop);
+  }
+}
+
+/** The exit code of a command a signal stopped (128 + the signal's number), as a shell reports it. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === "SIGINT" ? 130 : 143;
+}

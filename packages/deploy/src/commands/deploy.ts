@@ -2,7 +2,7 @@
 import { parseCommandArgs, UsageError, type Command } from "@shipgate/core";
 import { deployRelease, whoAmI } from "../actions.js";
 import { messages } from "../messages.js";
-import { openFrom, printRecord, progress, TARGET_OPTIONS } from "./common.js";
+import { openFrom, printRecord, progress, signalExitCode, TARGET_OPTIONS, untilStopped } from "./common.js";
 
 const USAGE = "shipgate deploy <tag> --env <name> [--allow-bad --reason <why>] [--json] [--config <file>]";
 
@@ -18,13 +18,12 @@ const deploy: Command = async (argv, io) => {
   const reason = values.reason?.trim() ?? "";
   if (values["allow-bad"] === true && reason === "") throw new UsageError(messages.reasonRequired("--allow-bad"), { hint: messages.reasonHint });
   const target = await openFrom(values, io);
-  const record = await deployRelease(
-    target,
-    { env: values.env, tag, allowBad: values["allow-bad"] === true ? { reason } : undefined },
-    { who: await whoAmI(target.ledger, io.env), log: progress(io) },
+  const who = await whoAmI(target.ledger, io.env);
+  const { result: record, stoppedBy } = await untilStopped((signal) =>
+    deployRelease(target, { env: values.env ?? "", tag, allowBad: values["allow-bad"] === true ? { reason } : undefined }, { who, log: progress(io), signal }),
   );
   printRecord(record, io, values.json === true);
-  return record.exitCode ?? 3;
+  return stoppedBy !== null ? signalExitCode(stoppedBy) : (record.exitCode ?? 3);
 };
 
 export default deploy;

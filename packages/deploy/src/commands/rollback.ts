@@ -1,7 +1,7 @@
 /** `shipgate rollback --env <name> [--to <tag>] [--json]`: put back the last good release before the current one. */
 import { parseCommandArgs, UsageError, type Command } from "@shipgate/core";
 import { rollbackRelease, whoAmI } from "../actions.js";
-import { openFrom, printRecord, progress, TARGET_OPTIONS } from "./common.js";
+import { openFrom, printRecord, progress, signalExitCode, TARGET_OPTIONS, untilStopped } from "./common.js";
 
 const USAGE = "shipgate rollback --env <name> [--to <tag>] [--json] [--config <file>]";
 
@@ -14,9 +14,12 @@ const rollback: Command = async (argv, io) => {
   if (values.env === undefined || positionals.length > 0)
     throw new UsageError("rollback needs --env <name> (and optionally --to <tag>)", { hint: `Usage: ${USAGE}` });
   const target = await openFrom(values, io);
-  const record = await rollbackRelease(target, { env: values.env, to: values.to }, { who: await whoAmI(target.ledger, io.env), log: progress(io) });
+  const who = await whoAmI(target.ledger, io.env);
+  const { result: record, stoppedBy } = await untilStopped((signal) =>
+    rollbackRelease(target, { env: values.env ?? "", to: values.to }, { who, log: progress(io), signal }),
+  );
   printRecord(record, io, values.json === true);
-  return record.exitCode ?? 3;
+  return stoppedBy !== null ? signalExitCode(stoppedBy) : (record.exitCode ?? 3);
 };
 
 export default rollback;

@@ -1,0 +1,50 @@
+/** The release gate before a deploy (`gate: true`): runGate from the last good release to the candidate, on real git. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createRepo, tempDir } from "@shipgate/test-utils";
+import { migrationsGate } from "../../packages/deploy/src/gate.js";
+
+function releases() {
+  const repo = createRepo({ files: { "migrations/001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n" } });
+  repo.git("tag", "v1");
+  repo.commit("feat: index users", { "migrations/002_index.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n" });
+  repo.git("tag", "v2");
+  repo.commit("feat!: drop email", { "migrations/003_drop.sql": "ALTER TABLE users DROP COLUMN email;\n" });
+  repo.git("tag", "v3");
+  const config = join(tempDir(), "server.yml");
+  writeFileSync(config, "policies:\n  commit-message: off\nmigrations:\n  dynamic: false\n");
+  const release = (tag: string) => ({ tag, sha: repo.git("rev-parse", `${tag}^{commit}`) });
+  return { repo, config, release };
+}
+
+describe("the release gate before a deploy", () => {
+  it("lets a release through whose migrations keep the last good release working", async () => {
+    const { repo, config, release } = releases();
+    const gate = migrationsGate(config);
+    const outcome = await gate({
+      env: "production",
+      gitDir: join(repo.dir, ".git"),
+      from: release("v1"),
+      to: release("v2"),
+      signal: new AbortController().signal,
+    });
+    expect(outcome.reason).toMatch(/passed/);
+    expect(outcome.ok).toBe(true);
+  });
+
+  it("refuses a release that drops a column the last good release still reads, with the report in its output", async () => {
+    const { repo, config, release } = releases();
+    const gate = migrationsGate(config);
+    const outcome = await gate({
+      env: "production",
+      gitDir: join(repo.dir, ".git"),
+      from: release("v2"),
+      to: release("v3"),
+      signal: new AbortController().signal,
+    });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toMatch(/refused it: \d+ error/);
+    expect(outcome.output).toContain("migrations/003_drop.sql");
+  });
+});
