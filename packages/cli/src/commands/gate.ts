@@ -1,8 +1,7 @@
 /** `shipgate gate`: the release gate; refuses a release whose migrations break the running version or cannot be rolled back. */
-import { colourEnabled, findConfigFile, formatReport, loadConfigWithPlugins, openRepo } from "@shipgate/core";
 import type { Command } from "../io.js";
 import { parse } from "../args.js";
-import { importPlugin } from "../plugins.js";
+import { runGateCommand } from "../gate-run.js";
 
 const USAGE = "shipgate gate --from <rev|auto> --to <rev> [--format text|json|sarif|junit|github] [--database URL] [--env NAME] [--static] [--config FILE]";
 
@@ -21,22 +20,19 @@ const gate: Command = async (argv, io) => {
     },
     USAGE,
   );
-  const { runGate } = await import("@shipgate/migrations");
-  const repo = await openRepo(io.cwd, io.env);
-  const { config, plugins } = await loadConfigWithPlugins(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null), importPlugin);
-  const { report } = await runGate({
-    repo,
-    config,
-    plugins,
-    from: values.from,
-    to: values.to,
-    database: values.database ?? io.env["SHIPGATE_DATABASE_URL"],
-    environment: values.env,
-    ...(values.static === true ? { dynamic: false } : {}),
-    log: (line) => io.stderr.write(`shipgate gate: ${line}\n`),
+  return runGateCommand(io, {
+    name: "gate",
+    config: values.config,
+    format: values.format,
+    verbose: values.verbose,
+    gate: {
+      from: values.from,
+      to: values.to,
+      database: values.database ?? io.env["SHIPGATE_DATABASE_URL"],
+      environment: values.env,
+      ...(values.static === true ? { dynamic: false } : {}),
+    },
   });
-  io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env), ...(values.verbose ? { verbose: true } : {}) }));
-  return report.exitCode;
 };
 
 export default gate;

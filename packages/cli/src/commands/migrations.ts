@@ -85,24 +85,19 @@ function readSql(path: string, cwd: string): Buffer {
 /** Runs the migrations policy alone over a range; `--static` skips the database. */
 async function rangeCheck(argv: string[], io: Io, usage: string): Promise<number> {
   const { values } = parse(argv, RANGE_OPTIONS, usage);
-  const { colourEnabled, findConfigFile, formatReport, loadConfigWithPlugins, openRepo } = await import("@shipgate/core");
-  const { runGate } = await import("@shipgate/migrations");
-  const { importPlugin } = await import("../plugins.js");
-  const repo = await openRepo(io.cwd, io.env);
-  const { config, plugins } = await loadConfigWithPlugins(values.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null), importPlugin);
-  const { report } = await runGate({
-    repo,
-    config,
-    plugins,
-    from: values.from,
-    to: values.to,
-    database: values.database ?? io.env["SHIPGATE_DATABASE_URL"],
-    dynamic: values.static !== true,
-    only: ["migrations"],
-    log: (line) => io.stderr.write(`shipgate migrations: ${line}\n`),
+  const { runGateCommand } = await import("../gate-run.js");
+  return runGateCommand(io, {
+    name: "migrations",
+    config: values.config,
+    format: values.format,
+    gate: {
+      from: values.from,
+      to: values.to,
+      database: values.database ?? io.env["SHIPGATE_DATABASE_URL"],
+      dynamic: values.static !== true,
+      only: ["migrations"],
+    },
   });
-  io.stdout.write(formatReport(report, values.format, { colour: colourEnabled(io.stdout, io.env) }));
-  return report.exitCode;
 }
 
 async function rules(io: Io): Promise<number> {
