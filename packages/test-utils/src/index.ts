@@ -1,6 +1,6 @@
 /** Real temporary git repositories for tests: built from an object of files, cleaned up after each test. */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, symlinkSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
@@ -26,6 +26,24 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     ...extra,
   };
 }
+
+/**
+ * A fresh temporary directory on another filesystem than the system temp dir (/dev/shm), removed when the test
+ * finishes; null where the machine has none (then a test of cross-device behaviour has nothing to run on).
+ */
+export function otherDeviceDir(): string | null {
+  try {
+    if (statSync("/dev/shm").dev === statSync(tmpdir()).dev) return null;
+    const dir = mkdtempSync("/dev/shm/shipgate-test-");
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a cross-device test is skipped: said in the report, so a skip is never silent. */
+export const NO_OTHER_DEVICE = "no second filesystem here: /dev/shm is missing or on the same device as the temp dir";
 
 /** A fresh temporary directory removed when the test finishes. */
 export function tempDir(prefix = "shipgate-test-"): string {
