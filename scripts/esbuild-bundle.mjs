@@ -4,7 +4,7 @@
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
-const BUNDLED = new Set(["@shipgate/core", "@shipgate/client", "valibot", "yaml", "picomatch", "conventional-commits-parser", "@simple-libs/stream-utils"]);
+const BUNDLED = new Set(["@shipgate/core", "@shipgate/client", "valibot", "yaml", "picomatch"]);
 
 const keepExternal = {
   name: "keep-external",

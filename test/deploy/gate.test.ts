@@ -15,34 +15,21 @@ function releases() {
   const config = join(tempDir(), "server.yml");
   writeFileSync(config, "policies:\n  commit-message: off\nmigrations:\n  dynamic: false\n");
   const release = (tag: string) => ({ tag, sha: repo.git("rev-parse", `${tag}^{commit}`) });
-  return { repo, config, release };
+  /** The gate's verdict on deploying `to` where `from` is the last good release. */
+  const judge = (from: string, to: string) =>
+    migrationsGate(config)({ env: "production", gitDir: join(repo.dir, ".git"), from: release(from), to: release(to), signal: new AbortController().signal });
+  return { judge };
 }
 
 describe("the release gate before a deploy", () => {
   it("lets a release through whose migrations keep the last good release working", async () => {
-    const { repo, config, release } = releases();
-    const gate = migrationsGate(config);
-    const outcome = await gate({
-      env: "production",
-      gitDir: join(repo.dir, ".git"),
-      from: release("v1"),
-      to: release("v2"),
-      signal: new AbortController().signal,
-    });
+    const outcome = await releases().judge("v1", "v2");
     expect(outcome.reason).toMatch(/passed/);
     expect(outcome.ok).toBe(true);
   });
 
   it("refuses a release that drops a column the last good release still reads, with the report in its output", async () => {
-    const { repo, config, release } = releases();
-    const gate = migrationsGate(config);
-    const outcome = await gate({
-      env: "production",
-      gitDir: join(repo.dir, ".git"),
-      from: release("v2"),
-      to: release("v3"),
-      signal: new AbortController().signal,
-    });
+    const outcome = await releases().judge("v2", "v3");
     expect(outcome.ok).toBe(false);
     expect(outcome.reason).toMatch(/refused it: \d+ error/);
     expect(outcome.output).toContain("migrations/003_drop.sql");

@@ -69,7 +69,7 @@ export { definePlugin, defineSection, readSection, type Plugin, type PluginComma
 export { parseCommandArgs, parseSubcommand, formatHelp, type Command, type CommandIo, type CommandOptions, type CommandOption } from "./plugin/command.js";
 export { closest, didYouMean } from "./suggest.js";
 export { loadPlugins, loadPlugin, type PluginImporter } from "./plugin/registry.js";
-export { KNOWN_PACKAGES, packageOfCommand, packageOfPolicy, packageOfSection, type KnownPackage } from "./plugin/known.js";
+export { KNOWN_PACKAGES, packageOfCommand, type KnownPackage } from "./plugin/known.js";
 export {
   Ledger,
   ledgerRefs,

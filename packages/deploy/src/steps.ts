@@ -40,7 +40,7 @@ export async function defaultSteps(): Promise<Steps> {
 }
 
 /**
- * The gate when none was given: an environment that asks for it is refused rather than deployed unchecked.
- * TODO(lead): wire `runGate` from @shipgate/migrations (`--from <last good> --to <tag>`) here.
+ * The gate when an embedder gives the engine none: an environment that asks for it is refused rather than deployed
+ * unchecked. The commands and the worker pass `migrationsGate` (gate.ts), the real one.
  */
 export const gateUnavailable: GateFn = async () => ({ ok: false, reason: messages.gateUnavailable, output: "" });

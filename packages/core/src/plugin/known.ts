@@ -22,14 +22,6 @@ export const KNOWN_PACKAGES: readonly KnownPackage[] = [
   },
 ];
 
-export function packageOfSection(key: string): KnownPackage | undefined {
-  return KNOWN_PACKAGES.find((known) => known.sections.includes(key));
-}
-
-export function packageOfPolicy(id: string): KnownPackage | undefined {
-  return KNOWN_PACKAGES.find((known) => known.policies.includes(id));
-}
-
 export function packageOfCommand(name: string): KnownPackage | undefined {
   return KNOWN_PACKAGES.find((known) => known.commands.includes(name));
 }
