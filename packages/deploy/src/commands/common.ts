@@ -33,9 +33,12 @@ export function progress(io: CommandIo): (line: string) => void {
 
 /**
  * Runs `work` with an AbortSignal that SIGINT and SIGTERM abort: the running step's process group is killed and its
- * state stays in the ledger for the next worker to finish or undo; never an orphaned build left running.
+ * state stays in the ledger for the next worker to finish or undo; never an orphaned build left running. Stopped, it
+ * resolves with the signal (whatever `work` threw on its way out) and no result.
  */
-export async function untilStopped<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; stoppedBy: NodeJS.Signals | null }> {
+export async function untilStopped<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<{ result: T; stoppedBy: null } | { result: null; stoppedBy: NodeJS.Signals }> {
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | null = null;
   const stop = (signal: NodeJS.Signals) => {
@@ -45,14 +48,19 @@ export async function untilStopped<T>(work: (signal: AbortSignal) => Promise<T>)
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   try {
-    return { result: await work(controller.signal), stoppedBy };
+    const result = await work(controller.signal);
+    return stoppedBy === null ? { result, stoppedBy } : { result: null, stoppedBy };
+  } catch (error) {
+    if (stoppedBy === null) throw error;
+    return { result: null, stoppedBy };
   } finally {
     process.removeListener("SIGTERM", stop);
     process.removeListener("SIGINT", stop);
   }
 }
 
-/** The exit code of a command a signal stopped (128 + the signal's number), as a shell reports it. */
-export function signalExitCode(signal: NodeJS.Signals): number {
+/** Says how a stopped command left things, and gives the exit code a shell reports for the signal (128 + its number). */
+export function stopped(io: CommandIo, signal: NodeJS.Signals): number {
+  io.stderr.write(`shipgate: stopped by ${signal}; the step's processes were stopped, and the next worker finishes or undoes it\n`);
   return signal === "SIGINT" ? 130 : 143;
 }

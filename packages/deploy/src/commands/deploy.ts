@@ -2,7 +2,7 @@
 import { parseCommandArgs, UsageError, type Command } from "@shipgate/core";
 import { deployRelease, whoAmI } from "../actions.js";
 import { messages } from "../messages.js";
-import { openFrom, printRecord, progress, signalExitCode, TARGET_OPTIONS, untilStopped } from "./common.js";
+import { openFrom, printRecord, progress, stopped, TARGET_OPTIONS, untilStopped } from "./common.js";
 
 const USAGE = "shipgate deploy <tag> --env <name> [--allow-bad --reason <why>] [--json] [--config <file>]";
 
@@ -22,8 +22,9 @@ const deploy: Command = async (argv, io) => {
   const { result: record, stoppedBy } = await untilStopped((signal) =>
     deployRelease(target, { env: values.env ?? "", tag, allowBad: values["allow-bad"] === true ? { reason } : undefined }, { who, log: progress(io), signal }),
   );
+  if (stoppedBy !== null) return stopped(io, stoppedBy);
   printRecord(record, io, values.json === true);
-  return stoppedBy !== null ? signalExitCode(stoppedBy) : (record.exitCode ?? 3);
+  return record.exitCode ?? 3;
 };
 
 export default deploy;

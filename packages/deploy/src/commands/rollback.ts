@@ -1,7 +1,7 @@
 /** `shipgate rollback --env <name> [--to <tag>] [--json]`: put back the last good release before the current one. */
 import { parseCommandArgs, UsageError, type Command } from "@shipgate/core";
 import { rollbackRelease, whoAmI } from "../actions.js";
-import { openFrom, printRecord, progress, signalExitCode, TARGET_OPTIONS, untilStopped } from "./common.js";
+import { openFrom, printRecord, progress, stopped, TARGET_OPTIONS, untilStopped } from "./common.js";
 
 const USAGE = "shipgate rollback --env <name> [--to <tag>] [--json] [--config <file>]";
 
@@ -18,8 +18,9 @@ const rollback: Command = async (argv, io) => {
   const { result: record, stoppedBy } = await untilStopped((signal) =>
     rollbackRelease(target, { env: values.env ?? "", to: values.to }, { who, log: progress(io), signal }),
   );
+  if (stoppedBy !== null) return stopped(io, stoppedBy);
   printRecord(record, io, values.json === true);
-  return stoppedBy !== null ? signalExitCode(stoppedBy) : (record.exitCode ?? 3);
+  return record.exitCode ?? 3;
 };
 
 export default rollback;
