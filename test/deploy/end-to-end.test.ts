@@ -47,11 +47,8 @@ async function server(): Promise<Server> {
     push: async (...refspecs) => {
       const result = run("git", ["push", "origin", ...refspecs], { cwd: app.repo.dir, env: gitEnv({ SHIPGATE_USER: "alice" }) });
       expect(result.code).toBe(0);
-      let idle = false;
-      await until(() => {
-        void busy().then((value) => (idle = !value));
-        return idle;
-      });
+      // Awaited, not fired and forgotten: a ledger read still running after the test would hit a removed repository.
+      await until(async () => !(await busy()));
       return result.stderr
         .split("\n")
         .filter((line) => line.startsWith("remote: shipgate: ") && !line.startsWith("remote: shipgate: checked "))

@@ -89,7 +89,7 @@ export function createDeployFixture(config: string = deployConfig()): DeployFixt
   };
 }
 
-/** Waits (polling) until `condition` holds. */
-export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits (polling) until `condition` holds; an async condition is awaited, so no check outlives the wait. */
+export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
