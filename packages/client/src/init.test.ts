@@ -89,6 +89,29 @@ describe("shipgate init", () => {
     expect(hook).toContain("shipgate");
   });
 
+  it("puts a trap into commit-msg so that another tool refusing the message there undoes pre-commit's fixes", () => {
+    const repo = jsRepo();
+    linkTools(repo.dir, ["prettier"]);
+    repo.write({ ".husky/commit-msg": "grep -q 'JIRA-[0-9]' \"$1\" || { echo 'other tool: no ticket' >&2; exit 1; }\n" });
+    expect(shipgate(["init"], { cwd: repo.dir }).code).toBe(0);
+    const hook = readFileSync(join(repo.dir, ".husky", "commit-msg"), "utf8");
+    expect(hook.indexOf("trap shipgate_undo EXIT")).toBeLessThan(hook.indexOf("grep -q"));
+    repo.git("add", "-A");
+    expect(tryCommit(repo, "chore: adopt shipgate JIRA-1").status).toBe(0);
+
+    repo.write({ "src/a.js": "const a = {b:1}\n" });
+    repo.git("add", "src/a.js");
+    const staged = repo.git("ls-files", "-s", "src/a.js");
+    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("other tool: no ticket");
+    expect(refused.stderr).toContain("undid the fixes");
+    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
+    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+    expect(repo.gitRaw(["commit", "-m", "feat: add a JIRA-2"]).status).toBe(0);
+    expect(repo.git("show", "HEAD:src/a.js")).toBe("const a = { b: 1 };");
+  });
+
   it("refuses an unknown preset, naming the nearest one, and writes nothing", () => {
     const repo = jsRepo();
     for (const [preset, line] of [
