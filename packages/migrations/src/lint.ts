@@ -47,7 +47,7 @@ export async function lintRelease(previous: readonly MigrationSource[], added: r
   await loadParser();
   const state = new SchemaState();
   for (const source of previous) for (const statement of upSql(source).statements) state.apply(statement);
-  state.inRelease = true;
+  state.startRelease();
   return added.flatMap((source) => lintMigration(source, state, options));
 }
 
