@@ -1,6 +1,6 @@
 /** What the migrations build up, statement by statement: tables, columns, indexes, types and what this release created. */
 import type { Statement } from "./sql/parse.js";
-import { as, columnConstraints, list, names, relationName, str, typeName, typeRef, type Fields, type TypeRef } from "./sql/nodes.js";
+import { as, columnConstraints, list, names, relationName, str, objectName, typeRef, type Fields, type TypeRef } from "./sql/nodes.js";
 import { selectColumns } from "./sql/select-columns.js";
 
 export interface ColumnState {
@@ -87,7 +87,7 @@ export class SchemaState {
       }
       case "CreateEnumStmt":
       case "CreateRangeStmt":
-        this.typesCreatedInRelease.add(typeName(names(n["typeName"])));
+        this.typesCreatedInRelease.add(objectName(names(n["typeName"])));
         return;
       case "CompositeTypeStmt": {
         const name = relationName(n["typevar"]);
@@ -215,8 +215,8 @@ export class SchemaState {
     const to = str(n["newname"]);
     const oldName = parts[parts.length - 1];
     if (to === undefined || oldName === undefined) return;
-    const from = typeName(parts);
-    const renamed = typeName([...parts.slice(0, -1), to]);
+    const from = objectName(parts);
+    const renamed = objectName([...parts.slice(0, -1), to]);
     if (this.typesCreatedInRelease.delete(from)) this.typesCreatedInRelease.add(renamed);
     else {
       this.typesRenamedInRelease.set(renamed, this.typesRenamedInRelease.get(from) ?? from);
@@ -230,14 +230,13 @@ export class SchemaState {
   #drop(n: Fields): void {
     for (const object of list(n["objects"])) {
       if (n["removeType"] === "OBJECT_TYPE") {
-        const type = typeName(names(as(object, "TypeName")?.["names"]));
+        const type = objectName(names(as(object, "TypeName")?.["names"]));
         this.typesCreatedInRelease.delete(type);
         this.typesRenamedInRelease.delete(type);
         continue;
       }
       const parts = names(as(object, "List")?.["items"]);
-      const name = parts.length === 2 && parts[0] === "public" ? parts[1] : parts.join(".");
-      if (name === undefined) continue;
+      const name = objectName(parts);
       if (n["removeType"] === "OBJECT_TABLE") this.#tablesOf(name).delete(name);
       if (n["removeType"] === "OBJECT_INDEX") this.indexes.delete(parts[parts.length - 1] ?? name);
     }

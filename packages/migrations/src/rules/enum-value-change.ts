@@ -1,6 +1,6 @@
 /** enum-value-change: renaming or removing enum values breaks every reader and writer of the old value. */
 import { messages } from "../messages.js";
-import { as, list, names, relationName, str, typeName } from "../sql/nodes.js";
+import { as, list, names, relationName, str, objectName } from "../sql/nodes.js";
 import { defineRule } from "./rule.js";
 
 export const enumValueChange = defineRule({
@@ -11,13 +11,13 @@ export const enumValueChange = defineRule({
   check({ statement, state }) {
     const n = statement.node;
     if (statement.kind === "AlterEnumStmt" && typeof n["oldVal"] === "string") {
-      const type = typeName(names(n["typeName"]));
+      const type = objectName(names(n["typeName"]));
       if (state.typesCreatedInRelease.has(type)) return [];
       return [{ message: messages.enumRename(type, n["oldVal"], str(n["newVal"]) ?? "?"), fix: messages.enumFix }];
     }
     if (statement.kind === "DropStmt" && n["removeType"] === "OBJECT_TYPE") {
       return list(n["objects"]).flatMap((object) => {
-        const type = typeName(names(as(object, "TypeName")?.["names"]));
+        const type = objectName(names(as(object, "TypeName")?.["names"]));
         if (state.typesCreatedInRelease.has(type)) return [];
         // Renamed away by this release (its name now belongs to a new type): without CASCADE the drop only succeeds once
         // no column uses it, and the previous release never named it; moving the columns is the finding (change-column-type).

@@ -50,8 +50,8 @@ export function relationName(relation: unknown): string | undefined {
   return schema === undefined || schema === "public" ? table : `${schema}.${table}`;
 }
 
-/** A type's qualified name as `schema.type`, or `type` in the public schema (as tables are named by relationName). */
-export function typeName(parts: readonly string[]): string {
+/** A qualified name (type, table, index) as `schema.name`, or `name` in the public schema, as relationName names tables. */
+export function objectName(parts: readonly string[]): string {
   return parts.length === 2 && parts[0] === "public" ? (parts[1] ?? "") : parts.join(".");
 }
 
