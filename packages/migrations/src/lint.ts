@@ -51,6 +51,19 @@ export async function lintRelease(previous: readonly MigrationSource[], added: r
   return added.flatMap((source) => lintMigration(source, state, options));
 }
 
+/**
+ * Lints migrations one after another, each a release of its own on top of the ones before it: how a migration tool
+ * applies a directory, and what `shipgate migrations lint <files>` checks.
+ */
+export async function lintSequence(sources: readonly MigrationSource[], options: LintOptions = {}): Promise<LintFinding[]> {
+  await loadParser();
+  const state = new SchemaState();
+  return sources.flatMap((source) => {
+    state.startRelease();
+    return lintMigration(source, state, options);
+  });
+}
+
 /** The parsed up migration (dbmate: its `-- migrate:up` section). */
 export function upSql(source: MigrationSource): ParsedSql {
   return parseSql(source.migration.layout === "dbmate" ? dbmateSection(source.up, "up") : source.up);

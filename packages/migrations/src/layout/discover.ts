@@ -137,6 +137,20 @@ function collect(files: ReadonlyMap<string, string>, layout: LayoutName): Migrat
   }
 }
 
+/**
+ * Files the layout's tool reads together with the up migration at `path`: its down migration and, for Diesel, the
+ * folder's metadata.toml (whose run_in_transaction decides the transaction mode). Flyway's undo files carry their own
+ * description in the name, so they are found only among the files given.
+ */
+export function companionPaths(path: string, layout: LayoutName): string[] {
+  const base = posix.basename(path);
+  const beside = (name: string) => path.slice(0, path.length - base.length) + name; // written as `path` is: a/b, ./a/b
+  if (layout === "diesel" && base === "up.sql") return [beside("down.sql"), beside("metadata.toml")];
+  const golang = GOLANG.exec(base);
+  if (layout === "golang-migrate" && golang?.[3] === "up") return [beside(`${golang[1] ?? ""}_${golang[2] ?? ""}.down.sql`)];
+  return [];
+}
+
 function make(layout: LayoutName, version: string, up: string, down: string | null, hasDowns: boolean, transaction: TransactionMode): Migration {
   const base = posix.basename(up) === "up.sql" || posix.basename(up) === "migration.sql" ? posix.basename(posix.dirname(up)) : posix.basename(up);
   return { layout, version, name: base.replace(/(\.up)?\.sql$/, ""), up, down, hasDowns, repeatable: false, transaction };
