@@ -34,25 +34,30 @@ export interface AsAppliedLint {
 
 export async function lintAsApplied(files: readonly TextFile[], options: AsAppliedOptions = {}): Promise<AsAppliedLint> {
   const chosen = options.layout === undefined || options.layout === "auto" ? null : options.layout;
-  const layout = options.order === "given" ? chosen : (chosen ?? detectLayout(new Map(files.map((f) => [f.path, decoded(f.path, f.text).text]))));
-  if (options.order === "given" || layout === null) {
-    const sources = textSources(files, layout === "dbmate" ? { layout, transaction: "always", hasDowns: true } : layout === null ? {} : { layout });
-    return { findings: await lintSequence(sources, options), layout, migrations: sources.map((s) => s.migration), unrecognised: [] };
-  }
-  const read = withCompanions(files, layout, options.readCompanion);
+  if (options.order === "given") return inOrderGiven(files, chosen, options);
+  const given = new Map(files.map((f) => [f.path, decoded(f.path, f.text)]));
+  const layout = chosen ?? detectLayout(new Map([...given].map(([path, sql]) => [path, sql.text])));
+  if (layout === null) return inOrderGiven(files, null, options);
+  const read = withCompanions(given, layout, options.readCompanion);
   const migrations = discoverMigrations(new Map([...read].map(([path, sql]) => [path, sql.text])), layout);
   const used = new Set(migrations.flatMap((m) => [m.up, m.down ?? m.up, ...companionPaths(m.up, layout)]));
   const unrecognised = files.map((f) => f.path).filter((path) => !used.has(path));
   if (unrecognised.length > 0) return { findings: [], layout, migrations: [], unrecognised };
-  const sources = migrationSources(read, layout);
+  const sources = migrationSources(read, migrations);
   return { findings: await lintSequence(sources, options), layout, migrations: sources.map((s) => s.migration), unrecognised };
 }
 
-/** The given files decoded, plus the companions of their up migrations that were not given but exist. */
-function withCompanions(files: readonly TextFile[], layout: LayoutName, read: AsAppliedOptions["readCompanion"]): Map<string, DecodedSql> {
-  const out = new Map(files.map((f) => [f.path, decoded(f.path, f.text)]));
+/** Each file an up migration, in the order given. */
+async function inOrderGiven(files: readonly TextFile[], layout: LayoutName | null, options: LintOptions): Promise<AsAppliedLint> {
+  const sources = textSources(files, layout === "dbmate" ? { layout, transaction: "always", hasDowns: true } : layout === null ? {} : { layout });
+  return { findings: await lintSequence(sources, options), layout, migrations: sources.map((s) => s.migration), unrecognised: [] };
+}
+
+/** The given files, plus the companions of their up migrations that were not given but exist. */
+function withCompanions(given: ReadonlyMap<string, DecodedSql>, layout: LayoutName, read: AsAppliedOptions["readCompanion"]): Map<string, DecodedSql> {
+  const out = new Map(given);
   if (read === undefined) return out;
-  for (const path of files.flatMap((f) => companionPaths(f.path, layout))) {
+  for (const path of [...given.keys()].flatMap((path) => companionPaths(path, layout))) {
     if (out.has(path)) continue;
     const bytes = read(path);
     if (bytes !== null) out.set(path, decoded(path, bytes));

@@ -35,6 +35,8 @@ export class SchemaState {
   readonly typesCreatedInRelease = new Set<string>();
   /** Types of the previous release that this release renamed: current name -> the name the previous release knows. */
   readonly typesRenamedInRelease = new Map<string, string>();
+  /** What this release marked as its own, for startRelease (a lint of files starts a release per file). */
+  readonly #madeInRelease: (TableState | ColumnState)[] = [];
 
   /**
    * Makes everything so far the previous release's schema: nothing is new any more, checks validated so far count as
@@ -44,13 +46,14 @@ export class SchemaState {
     this.#temporary.clear();
     this.typesCreatedInRelease.clear();
     this.typesRenamedInRelease.clear();
-    for (const table of this.tables.values()) {
-      table.createdInRelease = false;
-      for (const column of table.columns.values()) {
-        column.addedInRelease = false;
-        if (column.notNullChecked === "release") column.notNullChecked = "before";
+    for (const made of this.#madeInRelease) {
+      if ("columns" in made) made.createdInRelease = false;
+      else {
+        made.addedInRelease = false;
+        if (made.notNullChecked === "release") made.notNullChecked = "before";
       }
     }
+    this.#madeInRelease.length = 0;
   }
 
   table(name: string | undefined): TableState | undefined {
@@ -104,6 +107,7 @@ export class SchemaState {
     const tables = (relation as Fields)["relpersistence"] === "t" ? this.#temporary : this.tables;
     if (ifNotExists && tables.has(name)) return;
     tables.set(name, table);
+    this.#made(table);
   }
 
   /** `CREATE TABLE ... AS` and `SELECT ... INTO`: the columns of the query, named by the column list when there is one. */
@@ -145,7 +149,7 @@ export class SchemaState {
       switch (cmd["subtype"]) {
         case "AT_AddColumn": {
           const def = as(cmd["def"], "ColumnDef");
-          if (def) table.columns.set(str(def["colname"]) ?? "", { ...columnFrom(def), addedInRelease: true });
+          if (def) table.columns.set(str(def["colname"]) ?? "", this.#made({ ...columnFrom(def), addedInRelease: true }));
           break;
         }
         case "AT_DropColumn":
@@ -172,7 +176,7 @@ export class SchemaState {
           if (c["skip_validation"] === true) table.notValid.set(str(c["conname"]) ?? "", { column: checked, validatedBy: null });
           else if (checked !== null) {
             const col = table.columns.get(checked);
-            if (col) col.notNullChecked = "release";
+            if (col) this.#made(col).notNullChecked = "release";
           }
           break;
         }
@@ -181,7 +185,7 @@ export class SchemaState {
           if (pending) {
             pending.validatedBy = statement;
             const col = pending.column === null ? undefined : table.columns.get(pending.column);
-            if (col) col.notNullChecked = "release";
+            if (col) this.#made(col).notNullChecked = "release";
           }
           break;
         }
@@ -240,6 +244,11 @@ export class SchemaState {
       if (n["removeType"] === "OBJECT_TABLE") this.#tablesOf(name).delete(name);
       if (n["removeType"] === "OBJECT_INDEX") this.indexes.delete(parts[parts.length - 1] ?? name);
     }
+  }
+
+  #made<T extends TableState | ColumnState>(made: T): T {
+    this.#madeInRelease.push(made);
+    return made;
   }
 
   /** The map that holds `name`: a temporary table hides a permanent one of the same name. */

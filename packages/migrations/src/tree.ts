@@ -1,7 +1,7 @@
 /** Reads a release's migration files from git (one ls-tree, one cat-file stream) and turns them into migrations. */
 import { posix } from "node:path";
 import { splitZ, type ObjectReader, type Repo } from "@shipgate/core";
-import { detectLayout, type LayoutName } from "./layout/discover.js";
+import { detectLayout, discoverMigrations, type LayoutName } from "./layout/discover.js";
 import type { MigrationSource } from "./lint.js";
 import { decodeSql, type DecodedSql } from "./sql/encoding.js";
 import { DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
@@ -57,10 +57,11 @@ export async function loadMigrations(
   for (const dir of wanted) {
     const files = new Map([...decoded].filter(([path]) => path.startsWith(`${dir}/`)));
     if (files.size === 0) continue;
-    const layout = settings.layout === "auto" ? detectLayout(new Map([...files].map(([path, sql]) => [path, sql.text]))) : settings.layout;
+    const texts = new Map([...files].map(([path, sql]) => [path, sql.text]));
+    const layout = settings.layout === "auto" ? detectLayout(texts) : settings.layout;
     if (layout === null) continue;
     release.dirs.push({ dir, layout });
-    release.sources.push(...migrationSources(files, layout));
+    release.sources.push(...migrationSources(files, discoverMigrations(texts, layout)));
   }
   return release;
 }
