@@ -86,11 +86,13 @@ describe("shipgate migrations lint <files>", () => {
     expect(given.stdout).toContain("2 migration(s) in the order given, 1 error(s), 1 warning(s)\n");
     expect(given.code).toBe(1);
 
-    const layout = await runCli(repo, ["migrations", "lint", "--layout", "diesl", "db/seed.sql"]);
-    expect(layout.stderr).toContain('--layout "diesl" (did you mean diesel?): expected auto, plain, flyway, golang-migrate, dbmate, diesel, prisma');
-    expect(layout.code).toBe(2);
-    const order = await runCli(repo, ["migrations", "lint", "--order", "sorted", "db/seed.sql"]);
-    expect(order.stderr).toContain('--order "sorted": expected runner, given');
-    expect(order.code).toBe(2);
+    for (const [option, value, said] of [
+      ["--layout", "diesl", '--layout "diesl" (did you mean diesel?): expected auto, plain, flyway, golang-migrate, dbmate, diesel, prisma'],
+      ["--order", "sorted", '--order "sorted": expected runner, given'],
+    ] as const) {
+      const refused = await runCli(repo, ["migrations", "lint", option, value, "db/seed.sql"]);
+      expect(refused.stderr).toContain(said);
+      expect(refused.code).toBe(2);
+    }
   });
 });
