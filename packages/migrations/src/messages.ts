@@ -29,6 +29,8 @@ export const messages = {
   dropDefaultFix: "Keep the default until no release relies on it: make the application always set the column, then drop the default a release later.",
   changeType: (table: string, column: string, from: string, to: string) =>
     `changes the type of ${table}.${column} from ${from} to ${to}: ${old} reads and writes the old type, and the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  /** A column type the release renamed, e.g. `status_old (the previous release's status)`. */
+  renamedType: (type: string, original: string) => `${type} (the previous release's ${original})`,
   changeTypeUnknown: (table: string, column: string, to: string) =>
     `changes the type of ${table}.${column} to ${to}: ${old} reads and writes the old type (not a known binary-coercible widening)`,
   changeTypeFix: "Add a column of the new type, write both, backfill, move reads, and drop the old column later; widening varchar/numeric is safe.",
