@@ -137,6 +137,7 @@ export const messages = {
   bookkeepingFailed: (table: string, error: string) => `keeping the migration tool's table ${table} as the tool does fails after it: ${error}`,
   downMismatch: (name: string, differences: string) =>
     `the down migration of ${name} does not restore the schema its up migration started from: ${differences}`,
+  downChainMismatch: (names: string, differences: string) => `rolling back this release's migrations does not restore the schema (${names}): ${differences}`,
   downMismatchFix: "Make each down migration undo exactly what its up migration does.",
   downFailed: (path: string, line: number, error: string) => `down migration ${path}:${line} fails: ${error}`,
   testFailed: (command: string, code: number, tail: string) =>

@@ -1,6 +1,7 @@
 /**
- * The release's down migrations, newest first: each must bring the catalog back to the snapshot taken just before its
- * up ran, so a chain that does not restore the schema names the migration whose down falls short.
+ * The release's down migrations, newest first. The chain must restore the catalog the release started from; when it
+ * does not, the release is replayed with a snapshot before each up (see verify.ts), and the first down that does not
+ * bring back the catalog its own up started from is the one named.
  */
 import { downSql, type MigrationSource } from "../lint.js";
 import { messages } from "../messages.js";
@@ -14,54 +15,64 @@ import type { VerifyFinding } from "./verify.js";
 export interface DownStep {
   source: MigrationSource;
   down: ParsedSql;
-  /** The catalog just before the up ran. */
-  before: string[];
 }
 
-/** The parsed downs of the release, or why they cannot be checked (the static rules report missing or empty downs). */
-export function planDowns(added: readonly MigrationSource[]): { downs: Map<MigrationSource, ParsedSql> } | { skipped: string } {
+export interface RollBack {
+  /** Downs that ran (and, with snapshots, restored the catalog their up started from). */
+  verified: number;
+  /** The first down that failed, or did not restore its snapshot; null when none did. */
+  problem: VerifyFinding | null;
+}
+
+/** The release's parsed downs, in order, or why they cannot be checked (the static rules report missing or empty ones). */
+export function planDowns(added: readonly MigrationSource[]): DownStep[] | { skipped: string } {
   if (added.every((source) => !source.migration.hasDowns)) return { skipped: messages.downsNoneInLayout };
-  const downs = new Map<MigrationSource, ParsedSql>();
+  const steps: DownStep[] = [];
   for (const source of added) {
-    const parsed = source.migration.hasDowns && !source.migration.repeatable ? downSql(source) : null;
-    if (parsed === null || parsed.error !== null || parsed.statements.length === 0) return { skipped: messages.downsMissing(source.migration.name) };
-    downs.set(source, parsed);
+    const down = source.migration.hasDowns && !source.migration.repeatable ? downSql(source) : null;
+    if (down === null || down.error !== null || down.statements.length === 0) return { skipped: messages.downsMissing(source.migration.name) };
+    steps.push({ source, down });
   }
-  return { downs };
+  return steps;
 }
 
-/** Rolls the release back step by step; stops at the first down that fails or does not restore its snapshot. */
-export async function checkDowns(db: Database, steps: readonly DownStep[], bookkeeping: Bookkeeping, findings: VerifyFinding[]): Promise<number> {
+/** Runs the downs newest first; with `before` (the catalog before each step's up), compares the catalog after each. */
+export async function rollBack(db: Database, steps: readonly DownStep[], bookkeeping: Bookkeeping, before: readonly string[][] | null): Promise<RollBack> {
   let verified = 0;
-  for (const { source, down, before } of [...steps].reverse()) {
+  for (let index = steps.length - 1; index >= 0; index--) {
+    const { source, down } = steps[index] as DownStep;
     const path = source.migration.down ?? source.migration.up;
     const failure = await applyMigration(db, source, down, bookkeeping, "down");
     if (failure) {
-      findings.push({
-        rule: "down-failed",
-        severity: "error",
-        path,
-        line: failure.line,
-        message: messages.downFailed(path, failure.line, failure.error),
-        fix: messages.downMismatchFix,
-      });
-      return verified;
+      const message = messages.downFailed(path, failure.line, failure.error);
+      return { verified, problem: { rule: "down-failed", severity: "error", path, line: failure.line, message, fix: messages.downMismatchFix } };
     }
-    const { missing, extra } = diffCatalog(before, await snapshotCatalog(db));
-    if (missing.length > 0 || extra.length > 0) {
-      findings.push({
-        rule: "down-mismatch",
-        severity: "error",
-        path,
-        line: down.statements[0]?.line ?? 1,
-        message: messages.downMismatch(source.migration.name, differences(missing, extra)),
-        fix: messages.downMismatchFix,
-      });
-      return verified;
+    const expected = before?.[index];
+    if (expected !== undefined) {
+      const { missing, extra } = diffCatalog(expected, await snapshotCatalog(db));
+      if (missing.length > 0 || extra.length > 0) {
+        const message = messages.downMismatch(source.migration.name, differences(missing, extra));
+        const line = down.statements[0]?.line ?? 1;
+        return { verified, problem: { rule: "down-mismatch", severity: "error", path, line, message, fix: messages.downMismatchFix } };
+      }
     }
     verified++;
   }
-  return verified;
+  return { verified, problem: null };
+}
+
+/** The finding when the chain as a whole does not restore the catalog and no single down could be named. */
+export function chainMismatch(steps: readonly DownStep[], before: readonly string[], after: readonly string[]): VerifyFinding {
+  const { missing, extra } = diffCatalog(before, after);
+  const last = steps[steps.length - 1]?.source.migration;
+  return {
+    rule: "down-mismatch",
+    severity: "error",
+    path: last?.down ?? last?.up ?? "",
+    line: 1,
+    message: messages.downChainMismatch(steps.map((s) => s.source.migration.name).join(", "), differences(missing, extra)),
+    fix: messages.downMismatchFix,
+  };
 }
 
 function differences(missing: readonly string[], extra: readonly string[]): string {

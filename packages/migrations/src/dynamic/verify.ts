@@ -2,7 +2,8 @@
  * The dynamic check, as named steps on one database: open it (PGlite with the bundled extensions the migrations ask
  * for, or a throw-away database on a server), build the previous release's schema as its migration tool would, prepare
  * the previous release's queries, apply the release while proving they still prepare, run the previous release's tests,
- * then roll the release back with its downs, each compared with the catalog its up started from.
+ * then roll the release back with its downs and compare the catalog; a chain that falls short is replayed to name the
+ * down responsible.
  */
 import { upSql, type MigrationSource } from "../lint.js";
 import { messages } from "../messages.js";
@@ -10,10 +11,10 @@ import type { DeclaredQuery } from "../queries.js";
 import { loadParser, type Statement } from "../sql/parse.js";
 import { applyMigration, prepareQuery, transactionState, type ApplyFailure } from "./apply.js";
 import { Bookkeeping } from "./bookkeeping.js";
-import { snapshotCatalog } from "./catalog.js";
+import { diffCatalog, snapshotCatalog } from "./catalog.js";
 import { literal, openPglite, openServer, type Database } from "./database.js";
-import { checkDowns, planDowns, type DownStep } from "./downs.js";
-import { createdExtension, PGLITE_BUNDLED, pgliteExtensions, requestedExtensions } from "./extensions.js";
+import { chainMismatch, planDowns, rollBack, type DownStep, type RollBack } from "./downs.js";
+import { createdExtension, PGLITE_BUNDLED, pgliteExtensions, requestedExtensions, type PgliteExtensions } from "./extensions.js";
 import type { DynamicRun } from "./summary.js";
 
 export interface VerifyFinding {
@@ -78,9 +79,7 @@ interface Check {
 
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyResult> {
   await loadParser();
-  const requested = requestedExtensions([...options.previous, ...options.added]);
-  const pglite = options.databaseUrl ? null : await pgliteExtensions(requested);
-  const db = options.databaseUrl ? await openServer(options.databaseUrl) : await openPglite(pglite?.modules);
+  const { db, pglite } = await openEngine(options);
   const summary: DynamicRun = {
     status: "ran",
     engine: db.engine,
@@ -101,41 +100,60 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
     log: options.log ?? (() => undefined),
   };
   try {
-    // A schema cache (keyed by the previous release's migrations and the engine) would replace this one step.
     if (!(await buildPreviousSchema(check))) return { findings: check.findings, summary };
     const live = await prepareOldQueries(check);
-    const steps = await applyRelease(check, live);
-    if (steps === null) return { findings: check.findings, summary };
+    const release = await applyRelease(check, live);
+    if (release === null) return { findings: check.findings, summary };
     await runOldTests(check);
-    if (Array.isArray(steps)) {
-      summary.downs = { verified: await checkDowns(db, steps, check.bookkeeping, check.findings), total: steps.length };
-    } else summary.downs = { verified: 0, total: 0, skipped: steps.skipped };
+    summary.downs = "skipped" in release ? { verified: 0, total: 0, skipped: release.skipped } : await checkDowns(check, release.steps, release.baseline);
     return { findings: check.findings, summary };
   } finally {
     await db.close();
   }
 }
 
-/** The previous release's migrations with their tool's bookkeeping; false (and an inconclusive finding) when they fail here. */
-async function buildPreviousSchema(check: Check): Promise<boolean> {
-  const { db, bookkeeping, summary } = check;
+/** PGlite with the bundled extensions the migrations create, or a throw-away database on the server at the URL. */
+async function openEngine(options: VerifyOptions): Promise<{ db: Database; pglite: PgliteExtensions | null }> {
+  if (options.databaseUrl) return { db: await openServer(options.databaseUrl), pglite: null };
+  const pglite = await pgliteExtensions(requestedExtensions([...options.previous, ...options.added]));
+  return { db: await openPglite(pglite.modules), pglite };
+}
+
+/**
+ * The previous release's schema: its tool's bookkeeping table, then its migrations. A schema cache (keyed by those
+ * migrations and the engine) would replace this one step; the replay of the downs goes through it too.
+ */
+async function applyPrevious(
+  db: Database,
+  previous: readonly MigrationSource[],
+  bookkeeping: Bookkeeping,
+): Promise<{ source: MigrationSource; failure: ApplyFailure } | null> {
   for (const sql of bookkeeping.create()) await db.exec(sql);
-  for (const source of check.options.previous) {
+  for (const source of previous) {
     const failure = await applyMigration(db, source, upSql(source), bookkeeping, "up");
-    if (failure) {
-      const where = `${source.migration.up}:${failure.line}`;
-      const extension = await unavailableExtension(check, failure);
-      const needs = extension === null ? null : messages.needsExtension(where, extension, db.engine, db.embedded ? PGLITE_BUNDLED : null);
-      inconclusive(check, {
-        rule: "previous-schema",
-        message: needs === null ? messages.previousSchemaFailed(where, failure.error, db.engine) : messages.previousSchemaExtension(needs),
-        fix: extension === null ? messages.previousSchemaFix(db.embedded) : messages.extensionFix(extension, db.embedded),
-        reason: messages.previousNotBuilt(where),
-      });
-      return false;
-    }
-    summary.previous++;
+    if (failure) return { source, failure };
   }
+  return null;
+}
+
+/** Builds the previous release's schema; false (and an inconclusive finding) when one of its migrations fails here. */
+async function buildPreviousSchema(check: Check): Promise<boolean> {
+  const { db, summary } = check;
+  const failed = await applyPrevious(db, check.options.previous, check.bookkeeping);
+  if (failed) {
+    const where = `${failed.source.migration.up}:${failed.failure.line}`;
+    const extension = await unavailableExtension(check, failed.failure);
+    const needs = extension === null ? null : messages.needsExtension(where, extension, db.engine, db.embedded ? PGLITE_BUNDLED : null);
+    inconclusive(check, {
+      rule: "previous-schema",
+      message: needs === null ? messages.previousSchemaFailed(where, failed.failure.error, db.engine) : messages.previousSchemaExtension(needs),
+      fix: extension === null ? messages.previousSchemaFix(db.embedded) : messages.extensionFix(extension, db.embedded),
+      reason: messages.previousNotBuilt(where),
+    });
+    summary.previous = check.options.previous.indexOf(failed.source);
+    return false;
+  }
+  summary.previous = check.options.previous.length;
   check.log(`applied ${summary.previous} migration(s) of the previous release on ${db.engine}`);
   return true;
 }
@@ -163,16 +181,15 @@ async function prepareOldQueries(check: Check): Promise<DeclaredQuery[]> {
 
 /**
  * Applies the release's migrations; after each statement that can break an old query, prepares the ones still working.
- * Returns the steps for the down check (with the catalog each up started from), why downs are not checked, or null
- * when a migration failed.
+ * Returns the downs to check with the catalog the release started from, why downs are not checked, or null when a
+ * migration failed.
  */
-async function applyRelease(check: Check, queries: readonly DeclaredQuery[]): Promise<DownStep[] | { skipped: string } | null> {
+async function applyRelease(check: Check, queries: readonly DeclaredQuery[]): Promise<{ steps: DownStep[]; baseline: string[] } | { skipped: string } | null> {
   const { db, summary } = check;
   const plan = planDowns(check.options.added);
-  const steps: DownStep[] = [];
+  const baseline = Array.isArray(plan) ? await snapshotCatalog(db) : [];
   let live = [...queries];
   for (const source of check.options.added) {
-    const before = "downs" in plan ? await snapshotCatalog(db) : [];
     let inTransaction = false;
     const failure = await applyMigration(db, source, upSql(source), check.bookkeeping, "up", async (statement) => {
       inTransaction = transactionState(statement, inTransaction);
@@ -185,12 +202,44 @@ async function applyRelease(check: Check, queries: readonly DeclaredQuery[]): Pr
       return null;
     }
     summary.applied++;
-    const down = "downs" in plan ? plan.downs.get(source) : undefined;
-    if (down) steps.push({ source, down, before });
   }
   summary.queries.stillPrepare = live.length;
   check.log(`applied ${summary.applied} new migration(s); ${live.length} of ${summary.queries.prepared} old queries still prepare`);
-  return "downs" in plan ? steps : plan;
+  return Array.isArray(plan) ? { steps: plan, baseline } : plan;
+}
+
+/** Rolls the release back; when the catalog is not the one it started from, names the down that falls short. */
+async function checkDowns(check: Check, steps: readonly DownStep[], baseline: readonly string[]): Promise<DynamicRun["downs"]> {
+  const total = steps.length;
+  const chain = await rollBack(check.db, steps, check.bookkeeping, null);
+  if (chain.problem) {
+    check.findings.push(chain.problem);
+    return { verified: chain.verified, total };
+  }
+  const after = await snapshotCatalog(check.db);
+  const { missing, extra } = diffCatalog(baseline, after);
+  if (missing.length === 0 && extra.length === 0) return { verified: total, total };
+  // Only now is a snapshot per step worth its cost: replay the release on a fresh database and compare each down.
+  const replay = await replayDowns(check.options, steps);
+  check.findings.push(replay.problem ?? chainMismatch(steps, baseline, after));
+  return { verified: replay.problem ? replay.verified : 0, total };
+}
+
+/** The release again on a fresh database, with a snapshot before each up, rolled back down by down. */
+async function replayDowns(options: VerifyOptions, steps: readonly DownStep[]): Promise<RollBack> {
+  const { db } = await openEngine(options);
+  try {
+    const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
+    if (await applyPrevious(db, options.previous, bookkeeping)) return { verified: 0, problem: null };
+    const before: string[][] = [];
+    for (const { source } of steps) {
+      before.push(await snapshotCatalog(db));
+      if (await applyMigration(db, source, upSql(source), bookkeeping, "up")) return { verified: 0, problem: null };
+    }
+    return await rollBack(db, steps, bookkeeping, before);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Prepares each live query after `statement`; reports and returns those that no longer prepare. */
