@@ -8,41 +8,40 @@ const fakes = createFakes(Number(process.env["SHIPGATE_SECRETS_SEED"] ?? 2026120
 /** The values the generic rule reports on a line. */
 const reported = (line: string) => scanLine(line, OPTIONS).map((hit) => hit.value);
 
-describe("the generic secrets rule", () => {
-  it("reads `::` as a path, not an assignment, in the Rust lines that were refused on a real project", () => {
-    const lines = [
+/** Lines where the generic rule must find no value, by what they show. */
+const NOT_SECRETS: [string, string[]][] = [
+  [
+    "reads `::` as a path, not an assignment, in the Rust lines that were refused on a real project",
+    [
       "    pub use super::change_password::change_password,",
       "let request = PasswordResetRequest::read_and_delete(pool, token).await?;",
       "use crate::auth::{token::Token, api_key::ApiKey};",
       "let hash = password::hash(&password)?;",
-    ];
-    for (const line of lines) expect(reported(line), line).toEqual([]);
-  });
-
-  it("does not take the name of a secret for the secret (`from_secret: cargo_api_token`)", () => {
-    const lines = [
+    ],
+  ],
+  [
+    "does not take the name of a secret for the secret (`from_secret: cargo_api_token`)",
+    [
       "        from_secret: cargo_api_token",
       "      password: ${{ secrets.DB_PASSWORD }}",
       "  secretKeyRef: { name: app-secrets, key: api_token }",
       "API_TOKEN_ENV = API_TOKEN_FROM_VAULT_V2",
-    ];
-    for (const line of lines) expect(reported(line), line).toEqual([]);
-  });
-
-  it("skips test fixtures made of words and short numbers (`newToken: 'refreshed-token-123'`)", () => {
-    const lines = [
+    ],
+  ],
+  [
+    "skips test fixtures made of words and short numbers (`newToken: 'refreshed-token-123'`)",
+    [
       "    newToken: 'refreshed-token-123',",
       'let token = "super-secret-jwt-key-for-dev";',
       'password = "new-password-2024"',
       'api_key: "fake_api_key_for_tests"',
       'String accessToken = "test-9f2Kq81mZ0";',
       "TOKEN_HEADER=X-Auth-Token",
-    ];
-    for (const line of lines) expect(reported(line), line).toEqual([]);
-  });
-
-  it("skips expressions, calls, ternaries, types, regular expressions and paths after the operator", () => {
-    const lines = [
+    ],
+  ],
+  [
+    "skips expressions, calls, ternaries, types, regular expressions and paths after the operator",
+    [
       "const hasExclamationToken = !!node.exclamationToken;",
       "nextLastSignificantToken = postfixIncDec ? \"?ExpressionBraceEnd\" : '}';",
       "tokenLocation ? tokenLocation.startOffset : this.preprocessor.droppedBufferSize",
@@ -53,7 +52,12 @@ describe("the generic secrets rule", () => {
       '"./lib/tokenize": "./lib/tokenize.js",',
       "localhost:5432:postgres:password:md532e12f215ba27cb750c9e093ce4b5127",
       'password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"',
-    ];
+    ],
+  ],
+];
+
+describe("the generic secrets rule", () => {
+  it.each(NOT_SECRETS)("%s", (_what, lines) => {
     for (const line of lines) expect(reported(line), line).toEqual([]);
   });
 
