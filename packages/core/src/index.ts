@@ -53,6 +53,19 @@ export {
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
 export { resolveFromProject } from "./policies/load-tool.js";
+export {
+  localTools,
+  runJob,
+  ToolSession,
+  type ToolHost,
+  type ToolRequest,
+  type OutcomeOf,
+  type EslintJob,
+  type EslintOutcome,
+  type PrettierJob,
+  type PrettierOutcome,
+  type LintMessage,
+} from "./policies/tool-jobs.js";
 export { checkMessage, lintMessage, DEFAULT_TYPES, type CommitMessageOptions, type LintResult } from "./policies/commit-message.js";
 export { runPolicies, linesRead, pluginPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";

@@ -9,6 +9,7 @@ import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
 import { progressReporter } from "./progress.js";
+import type { ToolHost } from "./policies/tool-jobs.js";
 
 const debug = createDebug("shipgate:run");
 
@@ -52,6 +53,8 @@ export interface RunOptions {
   failOpen?: boolean;
   /** Where a long-running fixer or linter says what it works on (stderr); silent without it. */
   log?: (line: string) => void;
+  /** Where the tool policies (eslint, prettier) run their per-file work: worker threads, the lint daemon (see tool-jobs.ts). */
+  tools?: ToolHost;
 }
 
 /** The policies the given plugins contribute, for `RunOptions.extra`. */
@@ -84,7 +87,8 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     let notice: string | undefined;
     try {
       const working = options.log ? { working: progressReporter(item.policy.id, options.log) } : {};
-      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working });
+      const tools = options.tools ? { tools: options.tools } : {};
+      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working, ...tools });
       skipped = result.skipped;
       notice = result.notice;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
