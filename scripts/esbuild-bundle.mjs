@@ -17,11 +17,11 @@ const keepExternal = {
   },
 };
 
-/** One esbuild run: `entry` and what it imports from BUNDLED become code-split ESM chunks in `outdir`. */
+/** One esbuild run: `entry` (a path, or names to paths) and what it imports from BUNDLED become code-split ESM chunks in `outdir`. */
 export async function bundle(entry, outdir) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
+    entryPoints: typeof entry === "string" ? [entry] : entry,
     outdir,
     bundle: true,
     splitting: true,

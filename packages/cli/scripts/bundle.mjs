@@ -35,5 +35,7 @@ async function bundleStaticAnalysis(outfile) {
   if (trained.status !== 0) throw new Error(`writing the code cache of ${outfile} failed (${trained.status ?? trained.signal})`);
 }
 
-await bundle(`${here}/dist/cli.js`, `${here}/dist/bundle`);
+// The lint daemon and its worker threads are entries of their own, beside the CLI's, sharing its chunks.
+const client = fileURLToPath(new URL("../../client/dist/daemon/", import.meta.url));
+await bundle({ cli: `${here}/dist/cli.js`, "lint-daemon": `${client}lint-daemon.js`, "lint-worker": `${client}lint-worker.js` }, `${here}/dist/bundle`);
 await bundleStaticAnalysis(`${here}/dist/bundle/migrations-static.cjs`);

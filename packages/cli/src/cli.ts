@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },
+  daemon: { summary: "start, stop or ask about the warm lint daemon that serves this repository's hooks", load: () => import("./commands/daemon.js") },
 };
 
 const HELP = ["--help", "-h", "help"];

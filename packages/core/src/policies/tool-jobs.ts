@@ -62,6 +62,7 @@ export interface ToolHost {
 
 interface ESLintInstance {
   isPathIgnored(path: string): Promise<boolean>;
+  calculateConfigForFile(path: string): Promise<{ languageOptions?: { parserOptions?: Record<string, unknown> } } | undefined>;
   lintText(code: string, options: { filePath: string }): Promise<{ messages: LintMessage[]; output?: string }[]>;
 }
 interface ESLintModule {
@@ -74,6 +75,8 @@ interface PrettierModule {
   resolveConfig(path: string, options?: { editorconfig?: boolean }): Promise<Record<string, unknown> | null>;
   format(source: string, options: Record<string, unknown>): Promise<string>;
 }
+
+const TYPE_AWARE_OPTIONS = ["project", "projectService", "programs", "EXPERIMENTAL_useProjectService"];
 
 /** eslint's answer when it cannot load a config: reported as the config's problem, not as a crash. */
 class BrokenConfig extends Error {}
@@ -98,6 +101,20 @@ export class ToolSession {
     } catch (error) {
       if (error instanceof BrokenConfig) return { kind: "broken", reason: error.message };
       return { kind: "crashed", message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * Whether the file's config lints with type information (typescript-eslint's `project`, `projectService`, `programs`),
+   * which reads other files of the project from disk: state that a long-lived process cannot keep true.
+   */
+  async typeAware(job: EslintJob): Promise<boolean> {
+    try {
+      const eslint = await this.eslintFor(job.root, job.fix);
+      const options = (await eslint?.calculateConfigForFile(job.filePath))?.languageOptions?.parserOptions ?? {};
+      return TYPE_AWARE_OPTIONS.some((name) => Boolean(options[name]));
+    } catch {
+      return false; // the job itself reports why eslint cannot load the config
     }
   }
 
