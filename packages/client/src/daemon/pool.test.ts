@@ -2,7 +2,8 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { join } from "node:path";
 import { localTools, type EslintJob, type PrettierJob } from "@shipgate/core";
-import { lintRepo } from "@shipgate/test-utils/daemon";
+import { commitFiles, lintRepo } from "@shipgate/test-utils/daemon";
+import { SPREAD_AT } from "./daemon-or-local.js";
 import { entryScript } from "./identity.js";
 import { LintPool, type PoolOptions } from "./pool.js";
 
@@ -59,5 +60,13 @@ describe("the lint pool", () => {
     const { dir } = lintRepo({ "eslint.config.js": "process.exit(3);\nexport default [];\n" });
     const run = pool({ minWorkers: 1, maxWorkers: 1 }).run({ tool: "eslint", jobs: [{ root: dir, fix: true, filePath: join(dir, "a.js"), source: "" }] });
     await expect(run).rejects.toThrow("the lint worker exited (code 3)");
+  });
+
+  it("spreads a hook's many staged files over worker threads and commits each file's own fix, exiting with the verdict", () => {
+    const repo = lintRepo();
+    const files = Object.fromEntries(Array.from({ length: SPREAD_AT + 8 }, (_, i) => [`src/m${i}.js`, `var   v${i} = {k:${i}}\nexport default v${i}\n`]));
+    const result = commitFiles(repo, files, { SHIPGATE_DAEMON: "0" });
+    expect(result.status, result.stderr).toBe(0);
+    for (let i = 0; i < SPREAD_AT + 8; i++) expect(repo.git("show", `HEAD:src/m${i}.js`)).toBe(`const v${i} = { k: ${i} };\nexport default v${i};`);
   });
 });
