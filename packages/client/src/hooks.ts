@@ -62,7 +62,7 @@ async function setup(ctx: HookContext): Promise<Ready | null> {
   const skips = readSkips(ctx.env);
   for (const notice of skips.notices) ctx.log(notice);
   if (skips.all) return null;
-  const repo = await openRepo(ctx.cwd, ctx.env);
+  const repo = await openRepo(ctx.cwd, ctx.env, { head: true }); // HEAD with the repository: one git process, not three
   const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
   return { repo, skip: skips.policies, config: () => startLoading(file, repo.gitDir, ctx.importPlugin ?? noPlugins) };
 }

@@ -1,7 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { createRepo } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
-import { buildRangeChange, buildStagedChange } from "./build.js";
+import { buildRangeChange, buildStagedChange, currentBranch } from "./build.js";
+
+describe("openRepo with HEAD", () => {
+  it("reads HEAD's commit and branch with the repository, detached or not, and leaves them to the caller before the first commit and in a bare repository", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    const head = repo.git("rev-parse", "HEAD");
+    expect((await openRepo(repo.dir, repo.env, { head: true })).head).toEqual({ commit: head, branch: "refs/heads/main" });
+    repo.git("checkout", "-q", "--detach");
+    expect((await openRepo(repo.dir, repo.env, { head: true })).head).toEqual({ commit: head, branch: null });
+    const unborn = createRepo();
+    const opened = await openRepo(unborn.dir, unborn.env, { head: true });
+    expect(opened.head).toBeUndefined();
+    expect(opened.topLevel).toBe(unborn.dir);
+    expect(await currentBranch(opened)).toBe("refs/heads/main");
+    const bare = createRepo({ bare: true });
+    const openedBare = await openRepo(bare.dir, bare.env, { head: true });
+    expect(openedBare.bare).toBe(true);
+    expect(openedBare.head).toBeUndefined();
+  });
+});
 
 describe("buildStagedChange", () => {
   it("reads staged blobs, not the work tree, before the first commit", async () => {

@@ -13,6 +13,7 @@ function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", obj
 
 /** The branch HEAD points at (`refs/heads/...`), or null when detached. */
 export async function currentBranch(repo: Repo): Promise<string | null> {
+  if (repo.head) return repo.head.branch;
   const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
   return ref === null || ref === "" ? null : ref;
 }
@@ -20,7 +21,9 @@ export async function currentBranch(repo: Repo): Promise<string | null> {
 /** pre-commit: what the index would commit, read from staged blobs (never the work tree). */
 export async function buildStagedChange(repo: Repo, options: { lines?: LineSelection } = {}): Promise<Change> {
   const change = emptyChange(repo, "pre-commit", options.lines);
-  const [head, branch] = await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
+  const [head, branch] = repo.head
+    ? [repo.head.commit, repo.head.branch]
+    : await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
   change.branch = branch;
   change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree, change.lines);
   await fillSizes(repo.git, change.files);
