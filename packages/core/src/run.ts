@@ -9,6 +9,7 @@ import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
 import { progressReporter } from "./progress.js";
+import { now } from "./clock.js";
 import type { ToolHost } from "./policies/tool-jobs.js";
 
 const debug = createDebug("shipgate:run");
@@ -63,7 +64,7 @@ export function pluginPolicies(plugins: readonly Plugin[]): AnyPolicy[] {
 }
 
 export async function runPolicies(change: Change, config: Config, options: RunOptions = {}): Promise<Report> {
-  const started = performance.now();
+  const started = now();
   const overlay = new Map<string, Buffer>();
   const read = async (file: FileChange): Promise<Buffer> => {
     const fixed = overlay.get(file.path);
@@ -81,7 +82,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
   }
   const runOne = async (item: Planned, seen: Change = change): Promise<PolicyRun> => {
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
-    const t0 = performance.now();
+    const t0 = now();
     let findings: Finding[];
     let skipped: string | undefined;
     let notice: string | undefined;
@@ -102,7 +103,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
       const fix = configProblem ? (error.hint ?? messages.policyCrashedFix) : messages.policyCrashedFix;
       findings = options.failOpen ? [] : [{ policy: item.policy.id, severity: "error", message, fix, crashed: true }];
     }
-    const durationMs = performance.now() - t0;
+    const durationMs = now() - t0;
     const told = notice === undefined ? {} : { notice };
     if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped, ...told };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
@@ -121,7 +122,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     findings,
     fixes: [...overlay].map(([path, content]) => ({ path, content })),
     exitCode: findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
   };
 }

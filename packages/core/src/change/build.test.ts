@@ -23,6 +23,21 @@ describe("openRepo with HEAD", () => {
 });
 
 describe("buildStagedChange", () => {
+  it("gives each staged file its blob's size, from loose objects and from packed ones alike", async () => {
+    const repo = createRepo({ files: { "kept.txt": "kept\n" } });
+    const noise = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919 + (i >> 3) * 104729) % 251));
+    const files = { "small.txt": "a\n", "empty.txt": "", "noise.bin": noise, "text.md": "line\n".repeat(30_000) };
+    repo.write(files);
+    repo.git("add", "-A");
+    const sizes = async () => Object.fromEntries((await buildStagedChange(await openRepo(repo.dir, repo.env))).files.map((f) => [f.path, f.size]));
+    const expected = { "small.txt": 2, "empty.txt": 0, "noise.bin": noise.length, "text.md": 150_000 };
+    expect(await sizes()).toEqual(expected);
+    repo.git("repack", "-adq");
+    repo.git("prune-packed");
+    expect(repo.git("count-objects")).toMatch(/^0 objects/);
+    expect(await sizes()).toEqual(expected);
+  });
+
   it("reads staged blobs, not the work tree, before the first commit", async () => {
     const repo = createRepo();
     repo.write({ "a.txt": "one\ntwo\n" });

@@ -1,4 +1,5 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
+import { join, resolve } from "node:path";
 import type { Repo } from "../git/repo.js";
 import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
 import { readIncoming } from "./incoming.js";
@@ -26,7 +27,7 @@ export async function buildStagedChange(repo: Repo, options: { lines?: LineSelec
     : await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
   change.branch = branch;
   change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree, change.lines);
-  await fillSizes(repo.git, change.files);
+  await fillSizes(repo.git, change.files, resolve(repo.git.cwd, repo.git.env["GIT_OBJECT_DIRECTORY"] ?? join(repo.commonDir, "objects")));
   return change;
 }
 
