@@ -1,10 +1,11 @@
-// Bundles the CLI's hot path (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies) into
-// code-split ESM chunks (see scripts/esbuild-bundle.mjs at the repository root); the static analysis of migrations is
-// the one exception, as a script (below).
+// Bundles the CLI (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies) into one script run
+// through a V8 code cache, and the lint daemon's entries into ESM chunks (see scripts/esbuild-bundle.mjs at the
+// repository root); the static analysis of migrations is a script of its own (below).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { bundle } from "../../../scripts/esbuild-bundle.mjs";
+import { bundle, bundleScript } from "../../../scripts/esbuild-bundle.mjs";
 
 const here = fileURLToPath(new URL("..", import.meta.url));
 
@@ -35,7 +36,22 @@ async function bundleStaticAnalysis(outfile) {
   if (trained.status !== 0) throw new Error(`writing the code cache of ${outfile} failed (${trained.status ?? trained.signal})`);
 }
 
-// The lint daemon and its worker threads are entries of their own, beside the CLI's, sharing its chunks.
+/**
+ * The CLI is one CommonJS script that bin.cjs compiles through its V8 code cache (`code-cache-cli.mjs` writes it): a
+ * hook's start then skips compiling what every commit runs. bin.cjs requires the loader (code-cache.cjs) first. The lint
+ * daemon and its worker threads, which start once and stay, are ES modules with shared chunks.
+ */
+async function bundleCli(outfile) {
+  await bundleScript(`${here}/dist/cli.js`, outfile);
+  // The one `import()` left must be core's import-module.ts fallback: any other would fail once run from the cache.
+  const imports = readFileSync(outfile, "utf8").match(/[^\w$.]import\(/g) ?? [];
+  if (imports.length !== 1) throw new Error(`${outfile} has ${imports.length} import() calls; use importModule (core's import-module.ts)`);
+  const trained = spawnSync(process.execPath, [`${here}/scripts/code-cache-cli.mjs`, outfile], { stdio: "inherit" });
+  if (trained.status !== 0) throw new Error(`writing the code cache of ${outfile} failed (${trained.status ?? trained.signal})`);
+}
+
 const client = fileURLToPath(new URL("../../client/dist/daemon/", import.meta.url));
-await bundle({ cli: `${here}/dist/cli.js`, "lint-daemon": `${client}lint-daemon.js`, "lint-worker": `${client}lint-worker.js` }, `${here}/dist/bundle`);
+await bundle({ "lint-daemon": `${client}lint-daemon.js`, "lint-worker": `${client}lint-worker.js` }, `${here}/dist/bundle`);
+await bundleScript(`${here}/dist/code-cache.js`, `${here}/dist/bundle/code-cache.cjs`);
+await bundleCli(`${here}/dist/bundle/cli.cjs`);
 await bundleStaticAnalysis(`${here}/dist/bundle/migrations-static.cjs`);

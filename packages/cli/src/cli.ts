@@ -1,10 +1,12 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
+import { createRequire } from "node:module";
 import { describeError, ExitCode, isHelpRequest, isShipgateError, UsageError } from "@shipgate/core/errors";
 import { didYouMean } from "@shipgate/core/command";
 import { processIo, type Command, type Io } from "./io.js";
 import { knownCommandNames, pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
 
 export { flushOutput } from "./io.js";
+export { createDebug } from "@shipgate/core/debug";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
@@ -89,6 +91,5 @@ function report(error: unknown, argv: readonly string[], io: Io): number {
 
 /** The version of this package, found by its own name, so the path is right from the sources, dist and the bundle alike. */
 async function version(): Promise<string> {
-  const { createRequire } = await import("node:module");
   return (createRequire(import.meta.url)("shipgate/package.json") as { version: string }).version;
 }

@@ -2,6 +2,7 @@
 export * from "./errors.js";
 export { messages } from "./messages.js";
 export { createDebug, type DebugFn } from "./debug.js";
+export { importModule } from "./import-module.js";
 export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitChild } from "./git/runner.js";
 export { openRepo, type Repo, type OpenOptions } from "./git/repo.js";
 export { ObjectReader, type GitObject } from "./git/cat-file.js";
