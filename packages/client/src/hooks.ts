@@ -22,7 +22,7 @@ import {
   type RefUpdateInput,
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
-import { hookTools } from "./daemon/host.js";
+import { hookTools, toolPlan } from "./daemon/host.js";
 import { messages } from "./messages.js";
 import { removeDeadScratchDirs } from "./scratch.js";
 import { readSkips } from "./skip.js";
@@ -84,7 +84,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   removeDeadScratchDirs(repo.gitDir);
   const change = await pending;
   const { config, plugins } = await loading;
-  const tools = hookTools(repo, ctx.env, ctx.log); // eslint and prettier on the lint daemon, or here
+  const tools = hookTools(repo, ctx.env, ctx.log, toolPlan(config, skip)); // eslint and prettier on the lint daemon, or here
   try {
     const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log, tools }).finally(() => tools.close());
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.

@@ -6,6 +6,3 @@ export { initRepo, hookScript, HOOKS, type InitOptions, type InitResult } from "
 export { messages } from "./messages.js";
 export { baseline, type BaselineResult } from "./baseline.js";
 export { hookTools, type HookTools } from "./daemon/host.js";
-export { startDaemon, stopDaemon, daemonStatus, DEFAULT_IDLE_MS, type DaemonState } from "./daemon/control.js";
-export { parseIdle } from "./daemon/switch.js";
-export type { DaemonStatus } from "./daemon/protocol.js";

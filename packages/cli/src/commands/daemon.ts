@@ -1,6 +1,7 @@
 /** `shipgate daemon start|stop|status`: the repository's warm lint daemon (eslint and prettier kept loaded for hooks). */
 import { UsageError } from "@shipgate/core";
-import { daemonStatus, DEFAULT_IDLE_MS, messages, parseIdle, startDaemon, stopDaemon } from "@shipgate/client";
+import { messages } from "@shipgate/client";
+import { daemonStatus, DEFAULT_IDLE_MS, parseIdle, startDaemon, stopDaemon } from "@shipgate/client/daemon";
 import type { Command, Io } from "../io.js";
 import { parse, parseSubcommand } from "../args.js";
 

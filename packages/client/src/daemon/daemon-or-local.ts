@@ -3,7 +3,7 @@
  * build, Node and environment, else in this process (with worker threads when many files are staged). The outcome of a
  * job is the same wherever it runs, so a daemon that is absent, stale or failing only costs time.
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { createDebug, type OutcomeOf, type Repo, type ToolRequest } from "@shipgate/core";
 import { DaemonConnection, DaemonUnavailable } from "./client.js";
 import { daemonFiles, unsupported } from "./files.js";
@@ -12,7 +12,7 @@ import { LintPool } from "./pool.js";
 import { FrameTooLarge, type WireOutcome } from "./protocol.js";
 import { readSwitch, restartInBackground, type DaemonSwitch } from "./switch.js";
 import { messages } from "../messages.js";
-import type { HookTools } from "./host.js";
+import type { HookTools, ToolPlan } from "./host.js";
 
 const debug = createDebug("shipgate:daemon");
 
@@ -22,16 +22,21 @@ export const SPREAD_AT = 16;
 export class DaemonOrLocal implements HookTools {
   private pool: LintPool | null = null;
   private connection: Promise<DaemonConnection | null> | null = null;
+  private prewarmed = false;
 
   constructor(
     private readonly repo: Repo,
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: (line: string) => void,
+    private readonly plan: ToolPlan,
   ) {}
 
   async run<R extends ToolRequest>(request: R, started?: (index: number) => void): Promise<OutcomeOf<R>[]> {
     const daemon = await (this.connection ??= this.connect());
-    if (daemon === null) return this.local().run(request, started);
+    if (daemon === null) {
+      this.prewarmPrettier(request);
+      return this.local().run(request, started);
+    }
     let outcomes: WireOutcome[];
     try {
       outcomes = await daemon.run(request, started);
@@ -65,8 +70,17 @@ export class DaemonOrLocal implements HookTools {
     return outcomes as OutcomeOf<R>[];
   }
 
+  /** While eslint runs here, a worker loads prettier with a staged file of this commit, for prettier's turn. */
+  private prewarmPrettier(request: ToolRequest): void {
+    const job = request.tool === "eslint" ? request.jobs[0] : undefined;
+    if (this.prewarmed || job === undefined || this.plan.prettier === null || this.repo.topLevel === null) return;
+    this.prewarmed = true;
+    const warm = { cwd: this.repo.topLevel, requireConfig: this.plan.prettier.requireConfig, filePath: job.filePath, source: job.source };
+    this.local().prewarm([{ tool: "prettier", jobs: [warm] }]);
+  }
+
   private local(): LintPool {
-    const maxWorkers = Math.max(0, Math.min(availableParallelism() - 1, 3));
+    const maxWorkers = threadsWanted(this.env) ?? Math.max(0, Math.min(idleCores(), 3));
     this.pool ??= new LintPool({ inline: true, minWorkers: 0, maxWorkers, spreadAt: SPREAD_AT, declineTypeAware: false, script: entryScript("lint-worker") });
     return this.pool;
   }
@@ -90,6 +104,20 @@ export class DaemonOrLocal implements HookTools {
       return null;
     }
   }
+}
+
+/**
+ * Cores no runnable process wants (the last minute's load average, this hook included): a worker thread pays only
+ * on one of those. On a busy machine it competes with this thread for the same core and made commits slower.
+ */
+function idleCores(): number {
+  return Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
+}
+
+/** SHIPGATE_LINT_THREADS=n: at most n worker threads whatever the load (0: none). */
+function threadsWanted(env: NodeJS.ProcessEnv): number | null {
+  const value = env["SHIPGATE_LINT_THREADS"]?.trim() ?? "";
+  return /^\d{1,2}$/.test(value) ? Number(value) : null;
 }
 
 /** SHIPGATE_DAEMON=0 keeps hooks from using any daemon. */

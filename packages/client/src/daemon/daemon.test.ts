@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { alive, commitFiles, daemonStatus, lintRepo, startDaemon, stopPid, verdictText, waitForWarm } from "@shipgate/test-utils/daemon";
 import { linkTools } from "@shipgate/test-utils";
-import type { FileTree } from "@shipgate/test-utils";
+import type { FileTree, TestRepo } from "@shipgate/test-utils";
 
 const BLOCKED: FileTree = {
   "fix.js": "var   total = {a:1}\nexport default total\n",
@@ -20,13 +20,22 @@ const PASSING: FileTree = {
 };
 const OFF = { SHIPGATE_DAEMON: "0" };
 
+/**
+ * The same commit in two copies of one repository: in `here` linted by the hook alone, in `served` after `serve`
+ * (a daemon started, then maybe killed or stale). `each` finishes both copies (more tools).
+ */
+function sideBySide(staged: FileTree, serve: (repo: TestRepo) => unknown, files: FileTree = {}, each: (repo: TestRepo) => void = () => undefined) {
+  const here = lintRepo(files);
+  const served = lintRepo(files);
+  each(here);
+  each(served);
+  serve(served);
+  return { here, served, alone: commitFiles(here, staged, OFF), daemon: commitFiles(served, staged) };
+}
+
 describe("the lint daemon", () => {
   it("refuses the same commit with the same report as the hook alone, and changes nothing", () => {
-    const here = lintRepo();
-    const served = lintRepo();
-    startDaemon(served);
-    const alone = commitFiles(here, BLOCKED, OFF);
-    const daemon = commitFiles(served, BLOCKED);
+    const { here, served, alone, daemon } = sideBySide(BLOCKED, (repo) => startDaemon(repo));
     expect(alone.status).toBe(1);
     expect(daemon.status).toBe(1);
     expect(alone.stderr).toContain("Unexpected console statement. (no-console)");
@@ -37,11 +46,7 @@ describe("the lint daemon", () => {
   });
 
   it("commits the same fixed tree as the hook alone, fixing the work tree the same way", () => {
-    const here = lintRepo();
-    const served = lintRepo();
-    startDaemon(served);
-    const alone = commitFiles(here, PASSING, OFF);
-    const daemon = commitFiles(served, PASSING);
+    const { here, served, alone, daemon } = sideBySide(PASSING, (repo) => startDaemon(repo));
     expect(alone.status, alone.stderr).toBe(0);
     expect(daemon.status, daemon.stderr).toBe(0);
     expect(verdictText(daemon.stderr)).toBe(verdictText(alone.stderr));
@@ -76,23 +81,14 @@ describe("the lint daemon", () => {
   });
 
   it("falls back to linting in the hook, with the same verdict, when the daemon was killed", () => {
-    const here = lintRepo();
-    const served = lintRepo();
-    const { pid } = startDaemon(served);
-    process.kill(pid, "SIGKILL");
-    const alone = commitFiles(here, BLOCKED, OFF);
-    const fallback = commitFiles(served, BLOCKED);
+    const { alone, daemon: fallback } = sideBySide(BLOCKED, (repo) => process.kill(startDaemon(repo).pid, "SIGKILL"));
     expect(fallback.status).toBe(1);
     expect(verdictText(fallback.stderr)).toBe(verdictText(alone.stderr));
     expect(fallback.stderr).not.toContain("lint daemon");
   });
 
   it("falls back, says so and gives the same verdict when the daemon runs with another environment", () => {
-    const here = lintRepo();
-    const served = lintRepo();
-    startDaemon(served, [], { ...served.env, NODE_ENV: "production" });
-    const alone = commitFiles(here, BLOCKED, OFF);
-    const stale = commitFiles(served, BLOCKED);
+    const { alone, daemon: stale } = sideBySide(BLOCKED, (repo) => startDaemon(repo, [], { ...repo.env, NODE_ENV: "production" }));
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain("the lint daemon cannot answer this hook (it was started with other NODE_/ESLINT/PRETTIER environment variables)");
     expect(verdictText(stale.stderr)).toBe(verdictText(alone.stderr));
@@ -151,12 +147,8 @@ describe("the lint daemon", () => {
       "tsconfig.json": '{ "compilerOptions": { "strict": true, "module": "nodenext", "noEmit": true }, "include": ["**/*.ts"] }\n',
     };
     const staged = { "a.ts": "async function f(): Promise<void> {}\nf();\n" };
-    const repos = [lintRepo(typed), lintRepo(typed)];
-    for (const repo of repos) linkTools(repo.dir, ["typescript-eslint", "typescript"]);
-    const [here, served] = repos as [(typeof repos)[0], (typeof repos)[0]];
-    startDaemon(served);
-    const alone = commitFiles(here, staged, OFF);
-    const daemon = commitFiles(served, staged);
+    const linked = (repo: TestRepo) => linkTools(repo.dir, ["typescript-eslint", "typescript"]);
+    const { served, alone, daemon } = sideBySide(staged, (repo) => startDaemon(repo), typed, linked);
     expect(alone.status).toBe(1);
     expect(alone.stderr).toContain("(@typescript-eslint/no-floating-promises)");
     expect(verdictText(daemon.stderr)).toBe(verdictText(alone.stderr));

@@ -45,6 +45,18 @@ describe("the lint pool", () => {
     expect(workers.workers).toBe(2);
   });
 
+  it("stops the workers a spread started once trimmed, down to the ones it keeps", async () => {
+    const { dir } = lintRepo();
+    const workers = pool({ minWorkers: 1, maxWorkers: 2, spreadAt: 2 });
+    expect(workers.workers).toBe(1);
+    const jobs = SOURCES.map((source, i) => ({ cwd: dir, requireConfig: true, filePath: join(dir, `f${i}.js`), source }));
+    await workers.run({ tool: "prettier", jobs });
+    expect(workers.workers).toBe(2);
+    workers.trim();
+    expect(workers.workers).toBe(1);
+    expect(await workers.run({ tool: "prettier", jobs: jobs.slice(0, 1) })).toEqual(await localTools.run({ tool: "prettier", jobs: jobs.slice(0, 1) }));
+  });
+
   it("declines eslint jobs whose config lints with type information, when told to", async () => {
     const { dir } = lintRepo({
       "eslint.config.js":
@@ -65,7 +77,7 @@ describe("the lint pool", () => {
   it("spreads a hook's many staged files over worker threads and commits each file's own fix, exiting with the verdict", () => {
     const repo = lintRepo();
     const files = Object.fromEntries(Array.from({ length: SPREAD_AT + 8 }, (_, i) => [`src/m${i}.js`, `var   v${i} = {k:${i}}\nexport default v${i}\n`]));
-    const result = commitFiles(repo, files, { SHIPGATE_DAEMON: "0" });
+    const result = commitFiles(repo, files, { SHIPGATE_DAEMON: "0", SHIPGATE_LINT_THREADS: "1" });
     expect(result.status, result.stderr).toBe(0);
     for (let i = 0; i < SPREAD_AT + 8; i++) expect(repo.git("show", `HEAD:src/m${i}.js`)).toBe(`const v${i} = { k: ${i} };\nexport default v${i};`);
   });

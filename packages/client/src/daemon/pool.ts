@@ -40,6 +40,8 @@ interface Task {
   runners: number;
   done: boolean;
   started: boolean;
+  /** Any executor may take it; else a worker takes it only once it has its tool loaded (see `mayTake`). */
+  spread: boolean;
   deaths: number;
   onStart: () => void;
   settle: (outcome: PoolOutcome) => void;
@@ -86,7 +88,8 @@ export class LintPool implements ToolHost {
       const message = taskMessage(request, index, this.nextTask++);
       tasks.push(
         new Promise<PoolOutcome>((settle, fail) => {
-          const task: Task = { message, runners: 0, done: false, started: false, deaths: 0, onStart: () => started?.(index), settle, fail };
+          const spread = !this.options.inline || request.jobs.length >= this.options.spreadAt;
+          const task: Task = { message, runners: 0, done: false, started: false, spread, deaths: 0, onStart: () => started?.(index), settle, fail };
           mine.push(task);
           this.queue.push(task);
         }),
@@ -122,6 +125,26 @@ export class LintPool implements ToolHost {
     }
   }
 
+  /**
+   * Starts a worker (when the pool may have one) loading the tools of `requests` while this thread works on others:
+   * a hook has it load prettier while eslint runs here, so prettier's jobs find it ready.
+   */
+  prewarm(requests: ToolRequest[]): void {
+    this.keepWorkers(Math.min(1, this.options.maxWorkers));
+    this.warm(requests).catch(() => undefined); // a worker that fails to warm only leaves its jobs to this thread
+  }
+
+  /** Stops idle workers beyond `minWorkers` (a daemon gives back the memory of a spread once it is idle). */
+  trim(): void {
+    for (const executor of [...this.executors]) {
+      if (this.workers <= this.options.minWorkers) return;
+      if (executor instanceof WorkerExecutor && !executor.busy) {
+        this.executors.splice(this.executors.indexOf(executor), 1);
+        void executor.stop();
+      }
+    }
+  }
+
   /** Stops every worker; jobs not done fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -147,9 +170,18 @@ export class LintPool implements ToolHost {
   private pump(): void {
     for (const executor of this.executors) {
       if (executor.busy) continue;
-      const task = this.queue.shift() ?? this.duplicateFor(executor);
+      const index = this.queue.findIndex((task) => this.mayTake(executor, task));
+      const task = index === -1 ? this.duplicateFor(executor) : this.queue.splice(index, 1)[0];
       if (task !== undefined) this.start(executor, task);
     }
+  }
+
+  /**
+   * In a hook, a few files' jobs go to this thread or to a worker that has their tool loaded already: a worker that
+   * started loading eslint for one file would only finish after this thread had done them all.
+   */
+  private mayTake(executor: Executor, task: Task): boolean {
+    return task.spread || executor instanceof InlineExecutor || executor.warmFor.has(task.message.tool);
   }
 
   /** A job another executor still holds, for a free executor that has the tool loaded. */

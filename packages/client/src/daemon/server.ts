@@ -32,6 +32,8 @@ const HEARTBEAT_MS = 2000;
 const SELF_CHECK_MS = 5000;
 /** Jobs of one request from which the daemon spreads them over more workers. */
 const SPREAD_AT = 8;
+/** Idle time after which the workers of a spread stop, down to the one warm worker. */
+const TRIM_AFTER_MS = 60_000;
 
 export class AlreadyRunning extends Error {}
 
@@ -49,6 +51,7 @@ export class DaemonServer {
   private active = 0;
   private lastActive = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
+  private trimTimer: NodeJS.Timeout | null = null;
   private requests = 0;
   private reloads = 0;
   private lastReload: string | null = null;
@@ -228,7 +231,16 @@ export class DaemonServer {
       this.active--;
       this.lastActive = Date.now();
       this.armIdle();
+      this.armTrim();
     }
+  }
+
+  private armTrim(): void {
+    if (this.trimTimer) clearTimeout(this.trimTimer);
+    this.trimTimer = setTimeout(() => {
+      if (this.active === 0) this.pool.trim();
+    }, TRIM_AFTER_MS);
+    this.trimTimer.unref();
   }
 
   /** New workers (a fresh module graph: eslint, plugins and configs load again); the old ones finish what they hold. */
