@@ -61,10 +61,11 @@ const lazyYaml = {
 };
 
 /**
- * `entry` and what it imports from BUNDLED as one CommonJS script, for src/code-cache.ts to compile through a V8 code
- * cache (a code cache needs a script, not ES modules). `import.meta.url` becomes the script's own file URL.
+ * `entry` and what it imports from BUNDLED (with `all`, everything it imports) as one CommonJS script, for the CLI's
+ * src/code-cache.ts to compile through a V8 code cache (a code cache needs a script, not ES modules).
+ * `import.meta.url` becomes the script's own file URL (a module that finds its files through it still does).
  */
-export async function bundleScript(entry, outfile) {
+export async function bundleScript(entry, outfile, { all = false } = {}) {
   await build({
     entryPoints: [entry],
     outfile,
@@ -75,7 +76,7 @@ export async function bundleScript(entry, outfile) {
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: "none",
-    plugins: [lazyYaml, keepExternal],
+    plugins: all ? [] : [lazyYaml, keepExternal],
     define: { "import.meta.url": "__importMetaUrl" },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: "warning",

@@ -1,7 +1,6 @@
 // Bundles the CLI (cli + @shipgate/core + @shipgate/client and their small pure-JS dependencies) into one script run
 // through a V8 code cache, and the lint daemon's entries into ESM chunks (see scripts/esbuild-bundle.mjs at the
 // repository root); the static analysis of migrations is a script of its own (below).
-import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,21 +14,8 @@ const here = fileURLToPath(new URL("..", import.meta.url));
  * `code-cache.mjs` writes here. The .wasm stays in libpg-query (a dependency of this package for that reason).
  */
 async function bundleStaticAnalysis(outfile) {
-  await build({
-    entryPoints: [fileURLToPath(new URL("../../migrations/dist/static.js", import.meta.url))],
-    outfile,
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    minifySyntax: true,
-    minifyWhitespace: true,
-    legalComments: "none",
-    // pg-query.ts finds the .wasm through import.meta.url, which a CommonJS script has as __filename.
-    define: { "import.meta.url": "__importMetaUrl" },
-    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    logLevel: "warning",
-  });
+  // pg-query.ts finds the .wasm through import.meta.url, which the script has as its own file's URL.
+  await bundleScript(fileURLToPath(new URL("../../migrations/dist/static.js", import.meta.url)), outfile, { all: true });
   // --liftoff, V8's default, keeps the parser's WASM compile from setting flags around it (pg-query.ts), since V8
   // accepts a code cache only under the flags it was written with.
   const trained = spawnSync(process.execPath, ["--liftoff", `${here}/scripts/code-cache.mjs`, outfile], { stdio: "inherit" });
