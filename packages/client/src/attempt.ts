@@ -4,6 +4,8 @@
  * Linux reads /proc (no process started); elsewhere one `ps` lists the processes.
  */
 import { readFileSync } from "node:fs";
+import { importModule } from "@shipgate/core/import-module";
+import type * as Execa from "execa";
 
 export interface Attempt {
   pid: number;
@@ -54,7 +56,8 @@ function procReader(): (pid: number) => Proc | null {
 async function psTable(): Promise<(pid: number) => Proc | null> {
   const procs = new Map<number, Proc>();
   try {
-    const { execa } = await import("execa"); // only off Linux: the hooks' start-up never loads it
+    // Only off Linux, so the hooks' start-up never loads it; outside the CLI's bundle (see core's import-module.ts).
+    const { execa } = await importModule<typeof Execa>("execa");
     const { stdout } = await execa("ps", ["-A", "-o", "pid=,ppid=,lstart=,comm="], { timeout: 5000 });
     for (const line of stdout.split("\n")) {
       // lstart is five words: "Sun Dec  6 22:52:17 2026".

@@ -23,6 +23,7 @@ import {
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
 import { clearFixRecord, recordFixes, undoRecordedFixes } from "./fix-journal.js";
+import { hookTools, toolPlan } from "./daemon/host.js";
 import { messages } from "./messages.js";
 import { removeDeadScratchDirs } from "./scratch.js";
 import { readSkips } from "./skip.js";
@@ -64,7 +65,7 @@ async function setup(ctx: HookContext): Promise<Ready | null> {
   const skips = readSkips(ctx.env);
   for (const notice of skips.notices) ctx.log(notice);
   if (skips.all) return null;
-  const repo = await openRepo(ctx.cwd, ctx.env);
+  const repo = await openRepo(ctx.cwd, ctx.env, { head: true }); // HEAD with the repository: one git process, not three
   const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
   return { repo, skip: skips.policies, config: () => startLoading(file, repo.gitDir, ctx.importPlugin ?? noPlugins) };
 }
@@ -87,8 +88,9 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   clearFixRecord(repo.gitDir); // a new commit attempt: what an earlier one recorded is no longer undone
   const change = await pending;
   const { config, plugins } = await loading;
+  const tools = hookTools(repo, ctx.env, ctx.log, toolPlan(config, skip)); // eslint and prettier on the lint daemon, or here
   try {
-    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log });
+    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log, tools }).finally(() => tools.close());
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.
     if (report.fixes.length === 0 || report.exitCode !== 0) {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));

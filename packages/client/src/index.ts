@@ -15,3 +15,4 @@ export { readSkips, type SkipDecision } from "./skip.js";
 export { initRepo, hookScript, undoTrap, HOOKS, type InitOptions, type InitResult } from "./init.js";
 export { messages } from "./messages.js";
 export { baseline, type BaselineResult } from "./baseline.js";
+export { hookTools, type HookTools } from "./daemon/host.js";

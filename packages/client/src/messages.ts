@@ -48,4 +48,26 @@ export const messages = {
   baselineUnknownRevHint: "Pass a commit, tag or branch this clone has (fetch it first in a shallow clone).",
   baselineRecorded: (commit: string, covered: number) =>
     `baseline at ${commit.slice(0, 12)}: ${covered} earlier commit(s) are never judged by content or message policies`,
+  daemonFailed: (reason: string) => `shipgate: the lint daemon failed (${reason}), so this commit is linted in process.`,
+  daemonStale: (detail: string) =>
+    `shipgate: the lint daemon cannot answer this hook (${detail}), so this commit is linted in process; restart it: shipgate daemon start`,
+  daemonNotUsed: (reason: string) =>
+    `shipgate: not using the lint daemon: ${reason}. Only a daemon directory, socket and info file of your own, closed to others, are used; remove it and run shipgate daemon start.`,
+  daemonStarting:
+    "shipgate: starting the lint daemon in the background (git config shipgate.daemon); this commit is linted in process, the next ones by the warm daemon.",
+  daemonUnsafe: (reason: string) => `the lint daemon's files are not safe to use: ${reason}`,
+  daemonUnsafeHint: "Remove the .git/shipgate/daemon directory (it holds nothing else) and run shipgate daemon start again.",
+  daemonExited: (code: number | null, log: string) => `the lint daemon exited while starting (code ${code ?? "none"}); its log is ${log}`,
+  daemonLogHint: (log: string) => `Read the end of ${log} for why; commits are linted in process meanwhile.`,
+  daemonSlow: (seconds: number) => `the lint daemon did not load eslint and prettier within ${seconds} s`,
+  daemonBare: "the lint daemon serves a work tree, and this repository has none",
+  daemonBareHint: "Run shipgate daemon in a clone with a work tree.",
+  daemonUnsupported: (why: string) => `no lint daemon here: ${why}`,
+  daemonUnsupportedHint: "Commits are linted in process, as without a daemon.",
+  daemonWontStop: (pid: number) => `the lint daemon (pid ${pid}) did not stop within 10 s`,
+  daemonWontStopHint: (pid: number) => `Stop it by hand: kill ${pid}`,
+  daemonStarted: (pid: number, seconds: number, mib: number) =>
+    `shipgate: the lint daemon runs (pid ${pid}), eslint and prettier loaded; it stops after ${seconds >= 120 ? `${Math.round(seconds / 60)} minutes` : `${seconds} s`} idle. Memory: ${mib} MiB.`,
+  daemonStopped: "shipgate: the lint daemon stopped.",
+  daemonNotRunning: (why: string) => `shipgate: no lint daemon runs for this repository (${why}).`,
 } as const;

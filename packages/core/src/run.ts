@@ -9,6 +9,8 @@ import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
 import { progressReporter } from "./progress.js";
+import { now } from "./clock.js";
+import type { ToolHost } from "./policies/tool-jobs.js";
 
 const debug = createDebug("shipgate:run");
 
@@ -54,6 +56,8 @@ export interface RunOptions {
   failOpen?: boolean;
   /** Where a long-running fixer or linter says what it works on (stderr); silent without it. */
   log?: (line: string) => void;
+  /** Where the tool policies (eslint, prettier) run their per-file work: worker threads, the lint daemon (see tool-jobs.ts). */
+  tools?: ToolHost;
 }
 
 /** The policies the given plugins contribute, for `RunOptions.extra`. */
@@ -62,7 +66,7 @@ export function pluginPolicies(plugins: readonly Plugin[]): AnyPolicy[] {
 }
 
 export async function runPolicies(change: Change, config: Config, options: RunOptions = {}): Promise<Report> {
-  const started = performance.now();
+  const started = now();
   const overlay = new Map<string, Buffer>();
   const read = async (file: FileChange): Promise<Buffer> => {
     const fixed = overlay.get(file.path);
@@ -80,14 +84,15 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
   }
   const runOne = async (item: Planned, seen: Change = change): Promise<PolicyRun> => {
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
-    const t0 = performance.now();
+    const t0 = now();
     let findings: Finding[];
     let skipped: string | undefined;
     let notice: string | undefined;
     let details: PolicyResult["details"];
     try {
       const working = options.log ? { working: progressReporter(item.policy.id, options.log) } : {};
-      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working });
+      const tools = options.tools ? { tools: options.tools } : {};
+      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working, ...tools });
       skipped = result.skipped;
       notice = result.notice;
       details = result.details;
@@ -102,7 +107,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
       const fix = configProblem ? (error.hint ?? messages.policyCrashedFix) : messages.policyCrashedFix;
       findings = options.failOpen ? [] : [{ policy: item.policy.id, severity: "error", message, fix, crashed: true }];
     }
-    const durationMs = performance.now() - t0;
+    const durationMs = now() - t0;
     const told = { ...(notice === undefined ? {} : { notice }), ...(details === undefined ? {} : { details }) };
     if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped, ...told };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
@@ -121,7 +126,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     findings,
     fixes: [...overlay].map(([path, content]) => ({ path, content })),
     exitCode: exitCodeOf(findings),
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
   };
 }

@@ -10,6 +10,10 @@ import type { Command, Io } from "../io.js";
 import { didYouMean, parse, parseSubcommand } from "../args.js";
 import { messages } from "../messages.js";
 import { requireCached } from "../code-cache.js";
+import { createDebug } from "@shipgate/core/debug";
+import { importModule } from "@shipgate/core/import-module";
+
+const debug = createDebug("shipgate:code-cache");
 
 const USAGE = "shipgate migrations <lint|verify|rules> [options]";
 const LINT_USAGE = "shipgate migrations lint [files...] [--format text|json] [--layout NAME] [--order runner|given] [--config FILE]";
@@ -150,8 +154,8 @@ async function rules(io: Io): Promise<number> {
  * caches, or the package itself when running from the sources. Loaded before any V8 flag changes, which void the cache.
  */
 async function staticAnalysis(): Promise<typeof StaticAnalysis> {
-  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url))) as typeof StaticAnalysis | null;
-  return bundled ?? (await import("@shipgate/migrations/static"));
+  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url)), debug) as typeof StaticAnalysis | null;
+  return bundled ?? (await importModule<typeof StaticAnalysis>("@shipgate/migrations/static"));
 }
 
 export default migrations;

@@ -4,6 +4,7 @@ import { GitError } from "../errors.js";
 import type { Writable } from "node:stream";
 import { parseDiffOutput, parseDiffPrefix, type ParseOptions, type ParsedCommitDiff } from "../git/diff-parse.js";
 import { SizeQuery } from "../git/cat-file.js";
+import { LOOSE_LIMIT, looseSizes } from "../git/loose-objects.js";
 import { availableParallelism } from "node:os";
 import type { FileChange, LineSelection } from "./types.js";
 
@@ -152,11 +153,18 @@ export function wantSize(query: SizeQuery, file: FileChange): void {
   if (file.status !== "D" && file.kind !== "submodule") query.add(file.oid);
 }
 
-/** Fills `size` for every file version that has a blob, with one batch-check. */
-export async function fillSizes(git: Git, files: readonly FileChange[]): Promise<void> {
+/**
+ * Fills `size` for every file version that has a blob, with one batch-check; a few files' sizes come from their loose
+ * objects in `objectsDir` when given (git/loose-objects.ts), and git is asked only for the rest.
+ */
+export async function fillSizes(git: Git, files: readonly FileChange[], objectsDir?: string): Promise<void> {
+  const wanted = files.filter((file) => file.status !== "D" && file.kind !== "submodule").map((file) => file.oid);
+  const loose = objectsDir !== undefined && wanted.length <= LOOSE_LIMIT ? looseSizes(objectsDir, wanted) : new Map<string, number>();
   const query = new SizeQuery(git);
-  for (const file of files) wantSize(query, file);
-  applySizes(files, await query.sizes());
+  for (const oid of wanted) if (!loose.has(oid)) query.add(oid);
+  const asked = await query.sizes();
+  for (const [oid, size] of loose) asked.set(oid, size);
+  applySizes(files, asked);
 }
 
 export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {

@@ -3,6 +3,7 @@ import type * as v from "valibot";
 import type { Change, FileChange, LineSelection, Stage } from "../change/types.js";
 import type { Config } from "../config/schema.js";
 import type { Working } from "../progress.js";
+import type { ToolHost } from "./tool-jobs.js";
 
 export type Severity = "error" | "warn";
 
@@ -52,6 +53,8 @@ export interface PolicyContext<O> {
   config: Config;
   /** A fixer or linter calls it as it starts each file (the `index`th of `total`), so a long run can say where it is. */
   working?: Working;
+  /** Where eslint and prettier run their per-file work (worker threads, the lint daemon); this thread without it. */
+  tools?: ToolHost;
 }
 
 export interface PolicyResult {
