@@ -7,6 +7,7 @@ import {
   buildStagedChange,
   currentBranch,
   findConfigFile,
+  inheritedGit,
   isOid,
   isZeroOid,
   linesRead,
@@ -16,6 +17,7 @@ import {
   UsageError,
   pluginPolicies,
   type ConfigWithPlugins,
+  type Git,
   type PluginImporter,
   type Report,
   type Repo,
@@ -135,6 +137,7 @@ async function nothingStaged(repo: Repo): Promise<boolean> {
 
 /** commit-msg: checks the message file after removing comments and everything below the scissors line. */
 export async function runCommitMsg(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
+  const settings = commentSettings(inheritedGit(ctx.cwd, ctx.env)); // beside openRepo: one git process less to wait for
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
   const { repo, skip } = ready;
@@ -144,7 +147,7 @@ export async function runCommitMsg(ctx: HookContext, messageFile: string): Promi
   } catch {
     throw new UsageError(messages.messageFileMissing(messageFile), { hint: messages.messageFileHint });
   }
-  const pending = Promise.all([resolveCommentChar(repo, raw), currentBranch(repo)]);
+  const pending = Promise.all([resolveCommentChar(settings, raw), currentBranch(repo)]);
   const loading = ready.config();
   const [commentChar, branch] = await pending;
   const { config, plugins } = await loading;
@@ -200,9 +203,15 @@ export function cleanMessage(raw: string, commentChar: string | null): string {
   );
 }
 
-async function resolveCommentChar(repo: Repo, message: string): Promise<string | null> {
-  // One git call for both settings (a hook runs on every commit: every process counts).
-  const listed = await repo.git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
+/** Both settings in one git call (a hook runs on every commit: every process counts). */
+function commentSettings(git: Git): Promise<string | null> {
+  const listed = git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
+  listed.catch(() => undefined); // awaited once the message is read; a skipped hook never does
+  return listed;
+}
+
+async function resolveCommentChar(settings: Promise<string | null>, message: string): Promise<string | null> {
+  const listed = await settings;
   const values = new Map<string, string>();
   for (const record of (listed ?? "").split("\0")) {
     const newline = record.indexOf("\n");

@@ -4,7 +4,7 @@ export { messages } from "./messages.js";
 export { createDebug, type DebugFn } from "./debug.js";
 export { importModule } from "./import-module.js";
 export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitChild } from "./git/runner.js";
-export { openRepo, type Repo, type OpenOptions } from "./git/repo.js";
+export { openRepo, inheritedGit, type Repo, type OpenOptions } from "./git/repo.js";
 export { ObjectReader, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
 export { parseDiffOutput, parseDiffPrefix } from "./git/diff-parse.js";

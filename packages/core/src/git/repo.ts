@@ -26,11 +26,19 @@ export interface OpenOptions {
 }
 
 /**
+ * A runner for the repository that `cwd` and the caller's GIT_* variables name, as `openRepo` finds it: for a read
+ * that must not wait for `openRepo` (a hook's settings), and sees what git itself would (`git -c` included).
+ */
+export function inheritedGit(cwd: string, env: NodeJS.ProcessEnv = process.env): Git {
+  return new Git(resolve(cwd), { ...scrubGitEnv(env, new Set(Object.keys(env).filter((k) => k.startsWith("GIT_")))) });
+}
+
+/**
  * Opens the repository that contains `cwd`, honouring the caller's GIT_DIR/GIT_WORK_TREE once, then pins
  * them explicitly so nested calls never depend on inherited variables.
  */
 export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env, options: OpenOptions = {}): Promise<Repo> {
-  const inherited = new Git(resolve(cwd), { ...scrubGitEnv(env, new Set(Object.keys(env).filter((k) => k.startsWith("GIT_")))) });
+  const inherited = inheritedGit(cwd, env);
   let stdout: string;
   try {
     const args = ["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--show-toplevel"];
