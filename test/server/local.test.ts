@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { run } from "@shipgate/test-utils";
+import { gitEnv, run } from "@shipgate/test-utils";
 import { ensureBuilt } from "@shipgate/test-utils/pack";
-import { createGate, createWorkRepo, push, workspaceShipgate } from "./fixture.js";
+import { createGate, createWorkRepo, install, push, workspaceShipgate } from "./fixture.js";
 
 const BASE = `
 policies:
@@ -179,6 +179,24 @@ describe("pre-receive over a local path", () => {
     run(process.execPath, [workspaceShipgate, "server", "uninstall", gate.remote.dir], { cwd: gate.remote.dir });
     expect(readFileSync(hook, "utf8")).toBe(foreign);
     expect(existsSync(`${hook}.shipgate-chained`)).toBe(false);
+  });
+
+  it("starts the checker without extra CA certificates and hands NODE_EXTRA_CA_CERTS back to the hook it chains", () => {
+    const gate = createGate(BASE);
+    const hook = join(gate.remote.dir, "hooks", "pre-receive");
+    const seen = join(gate.remote.dir, "seen.txt");
+    run(process.execPath, [workspaceShipgate, "server", "uninstall", gate.remote.dir], { cwd: gate.remote.dir });
+    writeFileSync(hook, `#!/bin/sh\nprintf '%s' "$NODE_EXTRA_CA_CERTS" > "${seen}"\n`);
+    chmodSync(hook, 0o755);
+    install(gate.remote.dir, gate.configFile);
+    // Node warns at start-up when it loads certificates from a file that is not there: the checker must not.
+    const env = gitEnv({ GIT_DIR: gate.remote.dir, NODE_EXTRA_CA_CERTS: "/nonexistent/extra-ca.pem" });
+    expect(run(process.execPath, ["-e", ""], { env }).stderr).toContain("Ignoring extra certs");
+    const result = run("sh", [hook], { cwd: gate.remote.dir, env, input: "" });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("shipgate: checked 0 refs");
+    expect(result.stderr).not.toContain("Ignoring extra certs");
+    expect(readFileSync(seen, "utf8")).toBe("/nonexistent/extra-ca.pem");
   });
 
   it("lets a pushed .shipgate.yml add checks when the server allows it, never remove them", () => {

@@ -80,6 +80,8 @@ export function parsePatchRange(patch: Buffer, from: number, to: number, scan: P
   const result = new Map<string, FilePatch>();
   // One test over the whole range first: most commits keep no line, and then no section needs its own test.
   const anyWanted = scan.wants(from, to);
+  // Nor does most of a push hold a binary: then no section needs reading at all.
+  if (!anyWanted && !scan.binaryWithin(from, to)) return result;
   // The range starts at a line start (after a NUL); any later section header follows a newline.
   for (let start = isSectionHeader(patch, from, to) ? from : scan.sectionAfter(from, to); start < to;) {
     const end = scan.sectionAfter(start, to);

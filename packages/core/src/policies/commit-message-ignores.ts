@@ -36,8 +36,18 @@ export const DEFAULT_IGNORES: readonly DefaultIgnore[] = [
 
 /** The kinds of default ignore the message matches (none for most messages). */
 export function defaultIgnoreKinds(message: string): IgnoreKind[] {
+  // Most messages start like none of them: one test says so, where running each would take ten and split lines.
+  if (!MAY_BE_IGNORED.test(message) && !MAY_BE_VERSION.test(message)) return [];
   return DEFAULT_IGNORES.filter((ignore) => ignore.matches(message)).map((ignore) => ignore.kind);
 }
+
+/** How every ignore above but the version one starts. */
+const MAY_BE_IGNORED = /^(?:Merge|[Rr]evert |[Rr]eapply |amend!|fixup!|squash!|Automatic merge|Auto-merged )/;
+/**
+ * How a version message can start: with the version (v or a digit), or with what isVersionMessage removes before it
+ * (`chore:`, a `[skip ci]` or `(ci skip)` tag, whitespace; `\s` is the set trim() removes).
+ */
+const MAY_BE_VERSION = /^[\s[(cv0-9]/;
 
 const SEMVER =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(?:\d*[a-zA-Z-][a-zA-Z0-9-]*|0|[1-9]\d*)(?:\.(?:\d*[a-zA-Z-][a-zA-Z0-9-]*|0|[1-9]\d*))*)?(?:\+[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*)?$/;

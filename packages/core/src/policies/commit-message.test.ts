@@ -46,6 +46,12 @@ describe("commit-message", () => {
     for (const message of ["01.2.3", "1.2", "V1.2.3", "release: 1.2.3"]) expect(rules(message), message).not.toEqual([]);
   });
 
+  it("lets through a release message whatever stands before its version: a chore prefix, a skip-ci tag, whitespace", () => {
+    for (const message of [" 1.2.3", "\t1.2.3\n", "\u00a0v1.2.3", "[skip ci] 1.2.3", "(ci skip)v1.2.3", "chore: [ci skip] 2.0.0", "Automatic merge"])
+      expect(rules(message), JSON.stringify(message)).toEqual([]);
+    for (const message of ["x 1.2.3", "Auto-merged", "Mergesort is faster", "fixup: x"]) expect(rules(message), message).not.toEqual([]);
+  });
+
   it("reads a merge line as a merge only on the first line, so a body line cannot wave a message through", () => {
     expect(rules("wip\n\nMerge branch 'main' into feat/x\n")).toEqual(["error type-empty+subject-empty"]);
   });

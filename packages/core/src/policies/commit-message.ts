@@ -8,7 +8,7 @@ import { isValidRegExp, safeRegExp } from "../regex.js";
 import { CONVENTIONAL_FORBIDDEN_CASES, SUBJECT_CASES } from "./commit-message-case.js";
 import { defaultIgnoreKinds, type IgnoreKind } from "./commit-message-ignores.js";
 import { parseMessage } from "./commit-message-parse.js";
-import { DEFAULT_LEVELS, judge, RULE_IDS, type Level, type RuleId, type RuleResult } from "./commit-message-rules.js";
+import { DEFAULT_LEVELS, judge, RULE_IDS, type Level, type RuleId, type RuleResult, type RuleSettings } from "./commit-message-rules.js";
 
 /** config-conventional's types. */
 const EXAMPLE = "feat(parser): accept trailing commas";
@@ -93,12 +93,23 @@ export function lintMessage(message: string, o: CommitMessageOptions): LintResul
     return [{ rules: ["subject-empty"], level: "error", message: "the commit message is empty", fix: `Write a header such as "${EXAMPLE}".`, line: 1 }];
   }
   const results: LintResult[] = [];
-  for (const result of judge(parsed, { ...o, allowFixup: o.defaultIgnores && o.allowFixup })) {
+  for (const result of judge(parsed, ruleSettings(o))) {
     const rules = result.rules.filter((rule) => levelOf(rule, o) !== "off");
     if (rules.length === 0) continue;
     results.push({ ...result, rules, level: rules.some((rule) => levelOf(rule, o) === "error") ? "error" : "warn" });
   }
   return results;
+}
+
+/** The rules' settings, made once per options object: a push lints thousands of messages with the same options. */
+const settings = new WeakMap<CommitMessageOptions, RuleSettings>();
+function ruleSettings(o: CommitMessageOptions): RuleSettings {
+  let made = settings.get(o);
+  if (made === undefined) {
+    made = { ...o, allowFixup: o.defaultIgnores && o.allowFixup };
+    settings.set(o, made);
+  }
+  return made;
 }
 
 function levelOf(rule: RuleId, o: CommitMessageOptions): Level {
@@ -108,6 +119,8 @@ function levelOf(rule: RuleId, o: CommitMessageOptions): Level {
 function isIgnored(message: string, o: CommitMessageOptions): boolean {
   if (o.ignore.some((source, i) => safeRegExp(source, `policies.commit-message.ignore[${i}]`).test(message))) return true;
   if (!o.defaultIgnores) return false;
+  const kinds = defaultIgnoreKinds(message);
+  if (kinds.length === 0) return false;
   const allowed: Record<IgnoreKind, boolean> = { merge: o.allowMergeMessages, revert: o.allowRevertMessages, fixup: o.allowFixup, version: true };
-  return defaultIgnoreKinds(message).some((kind) => allowed[kind]);
+  return kinds.some((kind) => allowed[kind]);
 }
