@@ -147,4 +147,6 @@ export const messages = {
     `cancelled by ${signal}, and stopped again during the cleanup${left.length > 0 ? `; left ${left.join(", ")}` : ""}`,
   cancelledLeftHint: "The next shipgate gate or verify in this repository (and on this database server) removes what is left, once this process has ended.",
   cleanupTimedOut: (seconds: number) => `no answer within ${seconds}s`,
+  schemaTemplateMarker:
+    "shipgate gate: a copy of a release's schema, which later gates copy instead of applying its migrations again; safe to drop (SHIPGATE_CACHE=off stops making them)",
 } as const;

@@ -14,3 +14,5 @@ export { lintRelease, type LintFinding, type LintOptions, type MigrationSource, 
 export { lintFiles, type TextFile, type LintTextOptions } from "./lint-text.js";
 export { STATEMENT_RULES, FILE_RULES, RULE_IDS } from "./rules/index.js";
 export { DEFAULT_SEVERITY, type Category, type Rule } from "./rules/rule.js";
+export { openParseCache, saveParseCache, parseCacheStats } from "./cache/parse-cache.js";
+export { cacheOptions, cacheOptionsAt, openParseCacheOf, type CacheOptions } from "./cache/options.js";

@@ -18,11 +18,14 @@ export interface Database {
   /** What it is, for reports: "PGlite" or the server's address. */
   label: string;
   close(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball, which `openPglite` loads (cache/pglite-schema.ts). */
+  dumpDataDir?: () => Promise<Uint8Array>;
 }
 
-export async function openPglite(): Promise<Database> {
+/** An embedded database: a fresh one, or the data directory `dataDir` (a tarball from `dumpDataDir`) when given. */
+export async function openPglite(options: { dataDir?: Uint8Array } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
-  const db: PGliteType = await PGlite.create();
+  const db: PGliteType = await PGlite.create(options.dataDir ? { loadDataDir: new Blob([options.dataDir]) } : {});
   let wire: WireServer | null = null;
   return {
     exec: async (sql) => {
@@ -38,6 +41,7 @@ export async function openPglite(): Promise<Database> {
       await wire?.close();
       await db.close();
     },
+    dumpDataDir: async () => new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer()),
   };
 }
 
@@ -45,7 +49,7 @@ export async function openPglite(): Promise<Database> {
  * Creates a throw-away database on the server at `url` and drops it on close, or on a signal (cancel.ts). Its name carries
  * its owner (owner.ts) and a comment says who made it, so a later run can drop it if this process is killed with -9.
  */
-export async function openServer(url: string): Promise<Database> {
+export async function openServer(url: string, options: { template?: string } = {}): Promise<Database> {
   throwIfCancelled();
   const Client = await loadClient();
   const admin = new Client({ connectionString: url });
@@ -53,7 +57,7 @@ export async function openServer(url: string): Promise<Database> {
   await admin.connect();
   const name = `shipgate_verify_${ownerTag()}_${randomBytes(4).toString("hex")}`;
   const created = admin
-    .query(`CREATE DATABASE ${name}`)
+    .query(`CREATE DATABASE ${name}${options.template === undefined ? "" : ` TEMPLATE ${options.template}`}`)
     .then(() => admin.query(`COMMENT ON DATABASE ${name} IS ${literal(messages.databaseMarker(process.pid, hostname()))}`));
   let client: PgClient | null = null;
   const dropped = track("dropped", `database ${name}`, async () => {

@@ -7,7 +7,9 @@ import { messages } from "../messages.js";
 import type { DeclaredQuery } from "../queries.js";
 import { loadParser, type ParsedSql, type Statement } from "../sql/parse.js";
 import { diffCatalog, snapshotCatalog } from "./catalog.js";
-import { openPglite, openServer, type Database } from "./database.js";
+import type { Database } from "./database.js";
+import type { CacheOptions } from "../cache/options.js";
+import { openPreviousSchema, type SchemaSource } from "../cache/previous-schema.js";
 
 export interface VerifyFinding {
   rule: "old-query-broken" | "old-query-invalid" | "apply-failed" | "down-mismatch" | "down-failed" | "old-tests-failed";
@@ -30,6 +32,8 @@ export interface VerifyOptions {
   /** Runs the previous release's tests against the migrated database (see test-command.ts); null when none. */
   runOldTests?: ((databaseUrl: string) => Promise<{ code: number; output: string; command: string }>) | null;
   log?: (line: string) => void;
+  /** The repository's caches (cache/options.ts): the previous schema is copied from there when it can be; null: built. */
+  cache?: CacheOptions | null;
 }
 
 export interface VerifyResult {
@@ -38,6 +42,8 @@ export interface VerifyResult {
   applied: number;
   queriesChecked: number;
   downChecked: boolean;
+  /** Where the previous release's schema came from, and why a cached copy was not used. */
+  previousSchema: { source: SchemaSource; reused: number; ignored: string | null };
 }
 
 /** Statement kinds after which an old query cannot start failing (creations and data changes). */
@@ -59,26 +65,19 @@ const HARMLESS = new Set([
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyResult> {
   await loadParser();
   const log = options.log ?? (() => undefined);
-  const db = options.databaseUrl ? await openServer(options.databaseUrl) : await openPglite();
   const findings: VerifyFinding[] = [];
-  const result: VerifyResult = { findings, database: db.label, applied: 0, queriesChecked: 0, downChecked: false };
+  // The previous release's schema: a cached copy when there is a valid one for these migrations (cache/previous-schema.ts).
+  const cache = options.cache ?? null;
+  const schema = await openPreviousSchema({ previous: options.previous, databaseUrl: options.databaseUrl, cache }, (db, migrations) =>
+    applyPrevious(db, migrations, findings),
+  );
+  const db = schema.db;
+  const previousSchema = { source: schema.source, reused: schema.reused, ignored: schema.ignored };
+  const result: VerifyResult = { findings, database: db.label, applied: 0, queriesChecked: 0, downChecked: false, previousSchema };
   try {
-    for (const source of options.previous) {
-      const failure = await applyAll(db, upSql(source), source.migration.up);
-      if (failure) {
-        findings.push({
-          rule: "apply-failed",
-          severity: "error",
-          path: source.migration.up,
-          line: failure.line,
-          message: messages.oldApplyFailed(source.migration.up, failure.line, failure.error),
-          fix: messages.oldApplyFailedFix,
-        });
-        return result;
-      }
-    }
-    log(`applied ${options.previous.length} migration(s) of the previous release on ${db.label}`);
-    const before = await snapshotCatalog(db);
+    if (schema.before === null) return result;
+    log(`${schema.source === "cache" ? "copied the schema of" : "applied"} ${options.previous.length} migration(s) of the previous release on ${db.label}`);
+    const before = schema.before;
     let live: DeclaredQuery[] = [];
     for (const query of options.queries) {
       const error = await prepare(db, query);
@@ -151,6 +150,25 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
   } finally {
     await db.close();
   }
+}
+
+/** Applies the previous release's migrations in order; the first failure becomes a finding and stops. */
+async function applyPrevious(db: Database, previous: readonly MigrationSource[], findings: VerifyFinding[]): Promise<boolean> {
+  for (const source of previous) {
+    const failure = await applyAll(db, upSql(source), source.migration.up);
+    if (failure) {
+      findings.push({
+        rule: "apply-failed",
+        severity: "error",
+        path: source.migration.up,
+        line: failure.line,
+        message: messages.oldApplyFailed(source.migration.up, failure.line, failure.error),
+        fix: messages.oldApplyFailedFix,
+      });
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Applies every down of the release, newest first, and compares the catalog with the snapshot taken before the release. */

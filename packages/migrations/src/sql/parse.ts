@@ -1,7 +1,8 @@
 /** Parses migration SQL with the real PostgreSQL 18 parser (libpg-query, WASM) into statements with exact spans. */
 import { SourceText } from "./source.js";
 import { findComments, skipTrivia, type Comment } from "./lexer.js";
-import { loadPgQuery, parseRaw } from "./pg-query.js";
+import { loadPgQuery } from "./pg-query.js";
+import { parseRawCached } from "../cache/parse-cache.js";
 
 /** A parse-tree node: `{ NodeType: { ...fields } }`; rules read it through the helpers in `nodes.ts`. */
 export type Node = Record<string, unknown>;
@@ -37,7 +38,7 @@ export function parseSql(text: string): ParsedSql {
   const source = new SourceText(text);
   const comments = findComments(text);
   if (skipTrivia(text, 0, comments) >= text.length) return { source, comments, statements: [], error: null };
-  const { tree, error } = parseRaw(text);
+  const { tree, error } = parseRawCached(text);
   if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfCodePoint(error.cursor)) } };
   const statements: Statement[] = [];
   for (const raw of tree.stmts ?? []) {
