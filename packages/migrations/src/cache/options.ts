@@ -1,7 +1,8 @@
 /**
  * Where the caches of a repository live and how much they may hold: under the git dir shared by all worktrees
- * (`<git common dir>/shipgate/cache/`), never in the work tree. `SHIPGATE_CACHE=off` turns every cache off and
- * `SHIPGATE_CACHE_MAX_MB` bounds the schema cache (default 512 MB; the parse cache keeps a tenth of that).
+ * (`<git common dir>/shipgate/cache/`), never in the work tree. `SHIPGATE_CACHE=off` turns every cache off,
+ * `SHIPGATE_CACHE_MAX_MB` bounds the schema cache (default 512 MB; the parse cache keeps a sixteenth of that) and
+ * `SHIPGATE_CACHE_MAX_TEMPLATES` the template databases kept on a PostgreSQL server (default 8).
  */
 import { join } from "node:path";
 import { findCommonGitDir } from "./git-dir.js";
@@ -25,11 +26,12 @@ export const DEFAULT_MAX_TEMPLATES = 8;
 export function cacheOptions(commonDir: string, env: NodeJS.ProcessEnv = process.env): CacheOptions | null {
   const switched = (env["SHIPGATE_CACHE"] ?? "").toLowerCase();
   if (switched === "off" || switched === "0" || switched === "false") return null;
-  const mb = Number(env["SHIPGATE_CACHE_MAX_MB"]);
+  const mb = positive(env["SHIPGATE_CACHE_MAX_MB"]);
+  const templates = positive(env["SHIPGATE_CACHE_MAX_TEMPLATES"]);
   return {
     dir: join(commonDir, "shipgate", "cache"),
-    maxBytes: Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : DEFAULT_MAX_BYTES,
-    maxTemplates: DEFAULT_MAX_TEMPLATES,
+    maxBytes: mb === null ? DEFAULT_MAX_BYTES : Math.round(mb * 1024 * 1024),
+    maxTemplates: templates === null ? DEFAULT_MAX_TEMPLATES : Math.max(1, Math.floor(templates)),
   };
 }
 
@@ -42,4 +44,10 @@ export function cacheOptionsAt(cwd: string, env: NodeJS.ProcessEnv = process.env
 /** Opens the parse cache (cache/parse-cache.ts) of these options; returns how many entries it holds. */
 export function openParseCacheOf(options: CacheOptions | null): number {
   return openParseCache(options === null ? null : options.dir, options === null ? 0 : Math.round(options.maxBytes * PARSE_SHARE));
+}
+
+/** A positive number from the environment, or null (unset or not a positive number: the default applies). */
+function positive(value: string | undefined): number | null {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(n) && n > 0 ? n : null;
 }

@@ -119,7 +119,9 @@ export function openParseCache(dir: string | null, maxBytes: number): number {
 /** Writes the pack back when this process parsed something new: what it used first, then older entries up to the bound. */
 export function saveParseCache(): void {
   const current = pack;
-  if (current === null || !current.changed) return;
+  if (current === null) return;
+  debug(`parse cache: ${stats.hits} hits, ${stats.misses} parsed`);
+  if (!current.changed) return;
   const ids: string[] = [];
   const ends: number[] = [];
   const chunks: Buffer[] = [];
