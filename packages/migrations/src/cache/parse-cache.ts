@@ -59,12 +59,11 @@ export async function loadParserFor(texts: Iterable<string>): Promise<void> {
   if (current !== null) {
     let all = true;
     for (const text of texts) {
-      if (skipTrivia(text, 0, findComments(text)) >= text.length) continue; // never parsed (sql/parse.ts)
       const id = blobId(text);
-      if (!current.used.has(id) && !current.stored.has(id)) {
-        all = false;
-        break;
-      }
+      if (current.used.has(id) || current.stored.has(id)) continue;
+      if (skipTrivia(text, 0, findComments(text)) >= text.length) continue; // never parsed (sql/parse.ts)
+      all = false;
+      break;
     }
     if (all) return;
   }
