@@ -5,7 +5,7 @@
 // 5-migration release, cold and warm (the previous schema cached), beside the floor: `psql -f` of the same 5 migrations.
 // Needs `pnpm build` first (it runs the built CLI and library). Prints figures; never asserts on time.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -43,14 +43,32 @@ for (let i = 1; i <= FILES; i++) {
 const bytes = files.reduce((n, f) => n + Buffer.byteLength(migration(Number(f.match(/(\d{4})_/)[1]))), 0);
 console.log(`corpus: ${FILES} files, ${(bytes / 1024).toFixed(0)} KiB (${corpus})`);
 
-// Whole processes, cold start included: what a CI step pays.
-const time = (command, args, env = process.env) => {
+// Whole processes, cold start included: what a CI step pays. Beside the wall time, the CPU time (user + system, from
+// /usr/bin/time when it is installed), which a busy machine disturbs less.
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const cpuFile = join(tmpdir(), `shipgate-bench-cpu-${process.pid}`);
+function timed(command, args, options) {
+  const wrapped = TIME === null ? [command, args] : [TIME, ["-f", "%U %S", "-o", cpuFile, command, ...args]];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 1 << 28, cwd: corpusRepo.dir, env });
+  const result = spawnSync(wrapped[0], wrapped[1], { encoding: "utf8", maxBuffer: 1 << 28, ...options });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu =
+    TIME === null
+      ? NaN
+      : readFileSync(cpuFile, "utf8")
+          .trim()
+          .split(/\s+/)
+          .slice(-2)
+          .reduce((n, s) => n + Number(s) * 1000, 0);
+  return { ms, cpu, result };
+}
+const time = (command, args, env = process.env) => {
+  const { ms, cpu, result } = timed(command, args, { cwd: corpusRepo.dir, env });
   if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed (${result.status}): ${result.stderr}`);
-  return { ms, result };
+  return { ms, cpu, result };
 };
+const cpuOf = (runs) => (TIME === null ? "" : `, CPU ${formatMs(summarize(runs.map((r) => r.cpu)).median)}`);
+const msOf = (runs) => runs.map((r) => r.ms);
 const rel = files.map((f) => f.slice(corpusRepo.dir.length + 1));
 const parseCache = join(corpusRepo.dir, ".git", "shipgate", "cache");
 const lintArgs = [cli, "migrations", "lint", "--format", "json", ...rel];
@@ -75,24 +93,26 @@ const coldLint = [];
 const warmLint = [];
 const theirs = [];
 for (let i = 0; i < RUNS; i++) {
-  off.push(shipgateOff().ms);
-  coldLint.push(shipgateCold().ms);
-  warmLint.push(shipgateWarm().ms);
-  theirs.push(squawkRun().ms);
+  off.push(shipgateOff());
+  coldLint.push(shipgateCold());
+  warmLint.push(shipgateWarm());
+  theirs.push(squawkRun());
 }
-const a = summarize(off);
-const c = summarize(coldLint);
-const w = summarize(warmLint);
-const b = summarize(theirs);
+const a = summarize(msOf(off));
+const c = summarize(msOf(coldLint));
+const w = summarize(msOf(warmLint));
+const b = summarize(msOf(theirs));
 console.log(`static lint, whole process (median of ${RUNS}, interleaved; load average ${load()}):`);
-console.log(`  shipgate, no cache (SHIPGATE_CACHE=off)   ${formatMs(a.median)}  (p90 ${formatMs(a.p90)})  ${formatRatio(a.median / b.median)} of squawk`);
 console.log(
-  `  shipgate, cold (writes the parse cache)   ${formatMs(c.median)}  (p90 ${formatMs(c.p90)})  ${formatRatio(c.median / b.median)} of squawk (decided: 1.1-1.4x)`,
+  `  shipgate, no cache (SHIPGATE_CACHE=off)   ${formatMs(a.median)}  (p90 ${formatMs(a.p90)}${cpuOf(off)})  ${formatRatio(a.median / b.median)} of squawk`,
 );
 console.log(
-  `  shipgate, warm (unchanged files)          ${formatMs(w.median)}  (p90 ${formatMs(w.p90)})  ${formatRatio(w.median / b.median)} of squawk (target < 1.00x)`,
+  `  shipgate, cold (writes the parse cache)   ${formatMs(c.median)}  (p90 ${formatMs(c.p90)}${cpuOf(coldLint)})  ${formatRatio(c.median / b.median)} of squawk (decided: 1.1-1.4x)`,
 );
-console.log(`  squawk 2.66.0                             ${formatMs(b.median)}  (p90 ${formatMs(b.p90)})`);
+console.log(
+  `  shipgate, warm (unchanged files)          ${formatMs(w.median)}  (p90 ${formatMs(w.p90)}${cpuOf(warmLint)})  ${formatRatio(w.median / b.median)} of squawk (target < 1.00x)`,
+);
+console.log(`  squawk 2.66.0                             ${formatMs(b.median)}  (p90 ${formatMs(b.p90)}${cpuOf(theirs)})`);
 
 // In-process, warm parser: the cost of the analysis itself.
 const texts = files.map((path, i) => ({ path, text: migration(i + 1) }));
@@ -173,14 +193,12 @@ function gateBench(url, bin) {
     let verdict = null;
     const gate = (database) => {
       const args = [cli, "migrations", "verify", "--from", "v1", "--to", "HEAD", "--format", "json", ...(database ? ["--database", database] : [])];
-      const start = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, args, { cwd: repo.dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const { ms, cpu, result: r } = timed(process.execPath, args, { cwd: repo.dir, env });
       if (r.status !== 0 && r.status !== 1) throw new Error(`gate failed (${r.status}): ${r.stderr}`);
       const found = JSON.stringify({ code: r.status, findings: JSON.parse(r.stdout).findings });
       verdict ??= found;
       if (found !== verdict) throw new Error(`the gate's verdict changed between runs:\n${verdict}\n${found}`);
-      return ms;
+      return { ms, cpu };
     };
     const row = { history };
     for (const [engine, database] of [
@@ -195,8 +213,10 @@ function gateBench(url, bin) {
         cold.push(gate(database));
         warm.push(gate(database));
       }
-      row[`${engine}Cold`] = summarize(cold).median;
-      row[`${engine}Warm`] = summarize(warm).median;
+      row[`${engine}Cold`] = summarize(msOf(cold)).median;
+      row[`${engine}Warm`] = summarize(msOf(warm)).median;
+      row[`${engine}ColdCpu`] = summarize(cold.map((r) => r.cpu)).median;
+      row[`${engine}WarmCpu`] = summarize(warm.map((r) => r.cpu)).median;
     }
     // The floor: psql -f of the release's 5 migrations onto a copy of a database that has the history (copy untimed).
     const template = `floor_${history}`;
@@ -233,10 +253,11 @@ function gateBench(url, bin) {
     rows.push(row);
   }
   const [h100, h300] = rows;
-  const line = (label, key) =>
-    console.log(`  ${label.padEnd(40)} ${formatMs(h100[key]).padStart(9)} ${formatMs(h300[key]).padStart(9)}   300/100 ${formatRatio(h300[key] / h100[key])}`);
+  const cpu = (row, key) => (Number.isNaN(row[`${key}Cpu`] ?? NaN) ? "" : ` (CPU ${formatMs(row[`${key}Cpu`])})`);
+  const cell = (row, key) => `${formatMs(row[key])}${cpu(row, key)}`.padStart(24);
+  const line = (label, key) => console.log(`  ${label.padEnd(40)} ${cell(h100, key)} ${cell(h300, key)}   300/100 ${formatRatio(h300[key] / h100[key])}`);
   console.log(`release gate, 5 new migrations, whole process (median of ${GATE_RUNS}; floor of ${RUNS}; load average ${load()}):`);
-  console.log(`  ${"history of".padEnd(40)} ${"100".padStart(9)} ${"300".padStart(9)}`);
+  console.log(`  ${"history of".padEnd(40)} ${"100".padStart(24)} ${"300".padStart(24)}`);
   line("PGlite, cold (built, then stored)", "pgliteCold");
   line("PGlite, warm (copied from the cache)", "pgliteWarm");
   line("PostgreSQL, cold (template built)", "serverCold");

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createDebug } from "@shipgate/core/debug";
 import { findComments, skipTrivia } from "../sql/lexer.js";
-import { loadPgQuery, parseRaw, type RawParse } from "../sql/pg-query.js";
+import { loadPgQuery, parseRaw, parseRawJson, type ParseTree, type RawParse } from "../sql/pg-query.js";
 import { blobId } from "./blob-id.js";
 import { readEntry, writeEntry } from "./entry-file.js";
 
@@ -47,10 +47,11 @@ export function parseRawCached(text: string): RawParse {
     return JSON.parse(raw) as RawParse;
   }
   stats.misses++;
-  const parsed = parseRaw(text);
-  pack.used.set(id, JSON.stringify(parsed));
+  const parsed = parseRawJson(text);
+  // The parser's own JSON text is kept, so a miss costs no serialisation of the tree.
+  pack.used.set(id, parsed.error === null ? `{"tree":${parsed.json},"error":null}` : JSON.stringify(parsed));
   pack.changed = true;
-  return parsed;
+  return parsed.error === null ? { tree: JSON.parse(parsed.json) as ParseTree, error: null } : parsed;
 }
 
 /** Loads the parser unless every text is in the cache, which spares a run over unchanged files the WASM compile. */

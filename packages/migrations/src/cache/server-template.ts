@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import type { Client as PgClient, ClientConfig } from "pg";
 import { throwIfCancelled, track } from "../cancel.js";
 import { snapshotCatalog } from "../dynamic/catalog.js";
-import { loadClient, type Database } from "../dynamic/database.js";
+import { clientDatabase, loadClient, type Database } from "../dynamic/database.js";
 import { ownerTag } from "../dynamic/owner.js";
 import { messages } from "../messages.js";
 import { catalogDigest } from "./schema-key.js";
@@ -149,15 +149,7 @@ async function buildTemplate(
   client = work;
   work.on("error", () => undefined);
   await work.connect();
-  const db: Database = {
-    exec: async (sql) => {
-      await work.query(sql);
-    },
-    rows: async <T extends Record<string, unknown>>(sql: string) => (await work.query(sql)).rows as T[],
-    url: () => Promise.resolve(target.toString()),
-    label: `${target.hostname}:${target.port || "5432"}`,
-    close: () => dropped.dispose(),
-  };
+  const db = clientDatabase(work, target, () => dropped.dispose());
   const reused = prefix?.name ? prefix.count : 0;
   if (prefix?.name && catalogDigest(await snapshotCatalog(db)) !== prefix.catalog) {
     await dropped.dispose();

@@ -76,7 +76,11 @@ export async function openServer(url: string, options: { template?: string } = {
     await dropped.dispose().catch(() => undefined);
     throw error;
   }
-  const work = client;
+  return clientDatabase(client, target, () => dropped.dispose());
+}
+
+/** A Database over a connected client of the database at `target`; `close` is what ends it (dropping it, say). */
+export function clientDatabase(work: PgClient, target: URL, close: () => Promise<void>): Database {
   return {
     exec: async (sql) => {
       await work.query(sql);
@@ -84,7 +88,7 @@ export async function openServer(url: string, options: { template?: string } = {
     rows: async <T extends Record<string, unknown>>(sql: string) => (await work.query(sql)).rows as T[],
     url: () => Promise.resolve(target.toString()),
     label: `${target.hostname}:${target.port || "5432"}`,
-    close: () => dropped.dispose(),
+    close,
   };
 }
 
