@@ -96,10 +96,10 @@ async function loadVerified(
 ): Promise<{ db: Database; before: string[] } | { ignored: string }> {
   const loaded = await loadPgliteCopy(dir, key, open);
   if ("ignored" in loaded) return { ignored: loaded.ignored ?? "gone" };
-  const before = await snapshotCatalog(loaded.db);
-  if (catalogDigest(before) === loaded.catalog) return { db: loaded.db, before };
+  const before = await snapshotCatalog(loaded.db).catch((error: unknown) => `its catalog cannot be read (${(error as Error).message})`);
+  if (typeof before !== "string" && catalogDigest(before) === loaded.catalog) return { db: loaded.db, before };
   await loaded.db.close();
-  return { ignored: "its catalog differs from the one stored with it" };
+  return { ignored: typeof before === "string" ? before : "its catalog differs from the one stored with it" };
 }
 
 /** Stores what was built; closing the database waits for the write (the CLI exits right after the check). */
@@ -125,14 +125,14 @@ async function fromTemplate(url: string, request: PreviousSchemaRequest, apply: 
       const db = await openServer(url, { template: found.name });
       const before = await snapshotCatalog(db);
       if (catalogDigest(before) === found.catalog) {
-        await templates.touch(found.name, keys[all.length] ?? "", found.catalog);
+        await templates.touch(found.name, keys[all.length] ?? "", found.catalog).catch(() => undefined); // only eviction's order
         debug(`previous schema from template ${found.name} (${all.length} migrations)`);
         return { db, before, source: "cache", reused: all.length, ignored };
       }
       await db.close();
       ignored ??= "its catalog differs from the one stored with it";
       debug(`ignored template ${found.name}: ${ignored}; it is rebuilt`);
-      await templates.drop(found.name);
+      await templates.drop(found.name).catch(() => undefined); // another role's template: left alone, and not used
     }
     const prefix = found.name !== null && found.count < all.length ? found : null;
     const built = await templates.build(keys[all.length] ?? "", prefix, async (db, reused) =>
@@ -144,7 +144,13 @@ async function fromTemplate(url: string, request: PreviousSchemaRequest, apply: 
     debug(
       `built template ${built.name} (${built.reused} of ${all.length} migrations from a template)${evicted.length > 0 ? `; evicted ${evicted.join(", ")}` : ""}`,
     );
-    return { db: await openServer(url, { template: built.name }), before: built.catalog, source: "built", reused: built.reused, ignored };
+    // The copy is checked too: another run may have put its own template under this name first.
+    const db = await openServer(url, { template: built.name });
+    if (catalogDigest(await snapshotCatalog(db)) === catalogDigest(built.catalog))
+      return { db, before: built.catalog, source: "built", reused: built.reused, ignored };
+    await db.close();
+    debug(`template ${built.name} does not show the schema just built; this run builds its own, uncached`);
+    return build(await openServer(url), apply, all, "uncached", 0, "the template under this key shows another schema");
   } finally {
     await templates.close();
   }
