@@ -1,5 +1,7 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
-import { describeError, ExitCode, isHelpRequest, isShipgateError, UsageError } from "@shipgate/core/errors";
+import { describeError, ExitCode, isHelpRequest, isShipgateError, SCHEMA_FILE, UsageError } from "@shipgate/core/errors";
+import { relative } from "node:path";
+import { createRequire } from "node:module";
 import { didYouMean } from "@shipgate/core/command";
 import { processIo, type Command, type Io } from "./io.js";
 import { knownCommandNames, pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
@@ -82,8 +84,20 @@ function report(error: unknown, argv: readonly string[], io: Io): number {
   }
   io.stderr.write(`shipgate: ${message}\n`);
   for (const detail of details) io.stderr.write(`  ${detail}\n`);
-  if (hint !== undefined) io.stderr.write(`  ${hint}\n`);
+  if (hint !== undefined) io.stderr.write(`  ${hint.replace(SCHEMA_FILE, schemaFile(io.cwd))}\n`);
   return exitCode;
+}
+
+/** The schema.json of the shipgate that runs (found by its own name, as `version` is), from the working directory when shorter. */
+function schemaFile(cwd: string): string {
+  let absolute: string;
+  try {
+    absolute = createRequire(import.meta.url).resolve("shipgate/schema.json");
+  } catch {
+    return SCHEMA_FILE;
+  }
+  const fromCwd = relative(cwd, absolute);
+  return fromCwd.length < absolute.length ? fromCwd : absolute;
 }
 
 /** The version of this package, found by its own name, so the path is right from the sources, dist and the bundle alike. */

@@ -22,6 +22,7 @@ import {
   type RefUpdateInput,
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
+import { clearFixRecord, recordFixes, undoRecordedFixes } from "./fix-journal.js";
 import { messages } from "./messages.js";
 import { removeDeadScratchDirs } from "./scratch.js";
 import { readSkips } from "./skip.js";
@@ -44,6 +45,8 @@ export interface HookOutcome {
   report: Report | null;
   fixes?: AppliedFixes;
   exitCode: number;
+  /** Lines to print after the report (what a refusal undid). */
+  after?: string[];
 }
 
 interface Ready {
@@ -81,6 +84,7 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const pending = buildStagedChange(repo);
   const loading = ready.config();
   removeDeadScratchDirs(repo.gitDir);
+  clearFixRecord(repo.gitDir); // a new commit attempt: what an earlier one recorded is no longer undone
   const change = await pending;
   const { config, plugins } = await loading;
   try {
@@ -103,6 +107,8 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
       ctx.log(`  ${messages.emptyAfterFixHint}`);
       return { report, fixes, exitCode: 1 };
     }
+    // A later hook of this commit (commit-msg) that refuses puts these fixes back.
+    if (fixes.record) await recordFixes(repo, fixes.record);
     return { report, fixes, exitCode: report.exitCode };
   } finally {
     change.objects.close();
@@ -144,6 +150,35 @@ export async function runCommitMsg(ctx: HookContext, messageFile: string): Promi
   const report = await runPolicies(change, config, { skip, extra: pluginPolicies(plugins) });
   change.objects.close();
   return { report, exitCode: report.exitCode };
+}
+
+/** commit-msg as git runs it: a refusal, or a failure to judge, also undoes what pre-commit fixed for this commit. */
+export async function runCommitMsgHook(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
+  let outcome: HookOutcome;
+  try {
+    outcome = await runCommitMsg(ctx, messageFile);
+  } catch (error) {
+    for (const line of await undoFixes(ctx)) ctx.log(line);
+    throw error;
+  }
+  return outcome.exitCode === 0 ? outcome : { ...outcome, after: await undoFixes(ctx) };
+}
+
+/**
+ * Undoes the fixes this commit's pre-commit recorded: what the installed commit-msg hook runs when another tool
+ * refuses the commit after pre-commit.
+ */
+export async function runUndoFixes(ctx: HookContext): Promise<HookOutcome> {
+  return { report: null, exitCode: 0, after: await undoFixes(ctx) };
+}
+
+/** Puts back what this commit's pre-commit fixed, if it recorded anything; the lines that say what went back. */
+async function undoFixes(ctx: HookContext): Promise<string[]> {
+  const undone = await undoRecordedFixes(await openRepo(ctx.cwd, ctx.env));
+  if (undone === null) return [];
+  const lines = [messages.fixesUndone(undone.indexEntries, undone.workTree.length)];
+  if (undone.keptSaved.length > 0) lines.push(messages.undoKeptSaved(undone.keptSaved));
+  return lines;
 }
 
 /** What git itself would keep with `--cleanup=strip`: no comment lines, nothing after the scissors line. */

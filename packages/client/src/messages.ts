@@ -18,13 +18,17 @@ export const messages = {
   fixesNotApplied: (n: number) => `shipgate: ${n} file${n === 1 ? "" : "s"} will be fixed once the errors below are resolved (nothing was changed now).`,
   emptyAfterFix: "shipgate: the fixers turned every staged change back into what HEAD already has: nothing is left to commit.",
   emptyAfterFixHint: "Your index and work tree are as they were (the staged changes were formatting only). Use `git commit --no-verify` to commit them anyway.",
+  fixesUndone: (staged: number, workTree: number) =>
+    `shipgate: the commit was refused, so shipgate undid the fixes its pre-commit made: ${staged} staged file${staged === 1 ? "" : "s"}${workTree > 0 ? ` and ${workTree} work-tree file${workTree === 1 ? "" : "s"}` : ""} ${staged + workTree === 1 ? "is" : "are"} as before \`git commit\`.`,
+  undoKeptSaved: (paths: readonly string[]) =>
+    `shipgate: ${paths.length === 1 ? "this file was" : "these files were"} saved after the fixes, so ${paths.length === 1 ? "it keeps" : "they keep"} your save (the fix was not undone there): ${paths.join(", ")}`,
   interrupted: "shipgate: interrupted: the index and work tree are as they were before this hook ran.",
   messageFileMissing: (path: string) => `cannot read the commit message file ${path}`,
   messageFileHint: "commit-msg is run by git with the message file as its argument: shipgate run commit-msg <file>.",
   badPushLine: (line: string) => `unexpected line on pre-push stdin: ${JSON.stringify(line.slice(0, 200))}`,
   badPushLineHint: "pre-push expects `<local ref> <local oid> <remote ref> <remote oid>` lines from git.",
   unknownHook: (name: string) => `unknown hook "${name}"`,
-  unknownHookHint: "Use one of: pre-commit, commit-msg <file>, pre-push <remote> <url>.",
+  unknownHookHint: "Use one of: pre-commit, commit-msg <file>, pre-push <remote> <url>, undo-fixes.",
   hooksPathTaken: (path: string, scope: string) => `core.hooksPath is already set to ${path} (${scope} config), so git would not run hooks installed by husky`,
   hooksPathHint:
     "Remove it (git config --unset core.hooksPath, or --global) or move those hooks into .husky/, then run shipgate init again; --force overrides.",

@@ -3,7 +3,7 @@ import type { Change, FileChange, LineSelection, Stage } from "./change/types.js
 import { serves, unionLines } from "./change/lines.js";
 import type { Config } from "./config/schema.js";
 import { POLICIES } from "./policies/index.js";
-import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
+import type { AnyPolicy, Finding, Fix, PolicyResult, Severity } from "./policies/policy.js";
 import { ExitCode, InternalError, isShipgateError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
@@ -23,6 +23,8 @@ export interface PolicyRun {
   reason?: string;
   /** What the user should know about this run, with the fix (e.g. eslint is not installed); reports always show it. */
   notice?: string;
+  /** What the run did, as data (JSON reports). */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 export interface Report {
@@ -82,11 +84,13 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     let findings: Finding[];
     let skipped: string | undefined;
     let notice: string | undefined;
+    let details: PolicyResult["details"];
     try {
       const working = options.log ? { working: progressReporter(item.policy.id, options.log) } : {};
       const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working });
       skipped = result.skipped;
       notice = result.notice;
+      details = result.details;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
       for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
     } catch (error) {
@@ -99,7 +103,7 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
       findings = options.failOpen ? [] : [{ policy: item.policy.id, severity: "error", message, fix, crashed: true }];
     }
     const durationMs = performance.now() - t0;
-    const told = notice === undefined ? {} : { notice };
+    const told = { ...(notice === undefined ? {} : { notice }), ...(details === undefined ? {} : { details }) };
     if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped, ...told };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
     return { id: item.policy.id, status, durationMs, findings, ...told };
@@ -116,10 +120,17 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     runs: ordered,
     findings,
     fixes: [...overlay].map(([path, content]) => ({ path, content })),
-    exitCode: findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass,
+    exitCode: exitCodeOf(findings),
     durationMs: performance.now() - started,
     checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
   };
+}
+
+/** 1 when an error blocks the change; else 2 when a policy could not judge it here (`inconclusive`); else 0. */
+function exitCodeOf(findings: readonly Finding[]): ExitCode {
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.some((f) => f.inconclusive !== true)) return ExitCode.Blocked;
+  return errors.length > 0 ? ExitCode.Usage : ExitCode.Pass;
 }
 
 /**

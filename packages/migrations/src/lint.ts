@@ -49,8 +49,21 @@ export async function lintRelease(previous: readonly MigrationSource[], added: r
   await loadParserFor([...previous, ...added].flatMap((source) => [upText(source), downText(source) ?? ""]));
   const state = new SchemaState();
   for (const source of previous) for (const statement of upSql(source).statements) state.apply(statement);
-  state.inRelease = true;
+  state.startRelease();
   return added.flatMap((source) => lintMigration(source, state, options));
+}
+
+/**
+ * Lints migrations one after another, each a release of its own on top of the ones before it: how a migration tool
+ * applies a directory, and what `shipgate migrations lint <files>` checks.
+ */
+export async function lintSequence(sources: readonly MigrationSource[], options: LintOptions = {}): Promise<LintFinding[]> {
+  await loadParserFor(sources.flatMap((source) => [upText(source), downText(source) ?? ""]));
+  const state = new SchemaState();
+  return sources.flatMap((source) => {
+    state.startRelease();
+    return lintMigration(source, state, options);
+  });
 }
 
 /** The parsed up migration (dbmate: its `-- migrate:up` section). */

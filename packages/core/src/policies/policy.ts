@@ -19,6 +19,11 @@ export interface Issue {
   column?: number;
   /** Overrides the configured severity for this issue only (e.g. a warning about a stale suppression). */
   severity?: Severity;
+  /**
+   * The policy could not judge the change here (what it needs is missing where it runs, e.g. a database extension): such
+   * an error exits 2 (usage: fix the environment) unless another error blocks the change (exit 1).
+   */
+  inconclusive?: true;
 }
 
 export interface Finding extends Issue {
@@ -56,6 +61,8 @@ export interface PolicyResult {
   skipped?: string;
   /** One line the report always shows (once per run), with the fix: e.g. eslint is not installed, so it did not run. */
   notice?: string;
+  /** What the run did, as data for machine-readable reports (JSON): e.g. which database the migrations ran on. */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 /** Options are a strict object so unknown keys are typos, reported with their path. */

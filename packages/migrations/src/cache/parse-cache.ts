@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createDebug } from "@shipgate/core/debug";
+import { withoutByteOrderMark } from "../sql/encoding.js";
 import { findComments, skipTrivia } from "../sql/lexer.js";
 import { loadPgQuery, parseRaw, parseRawJson, type ParseTree, type RawParse } from "../sql/pg-query.js";
 import { blobId } from "./blob-id.js";
@@ -59,7 +60,8 @@ export async function loadParserFor(texts: Iterable<string>): Promise<void> {
   const current = pack;
   if (current !== null) {
     let all = true;
-    for (const text of texts) {
+    for (const sql of texts) {
+      const text = withoutByteOrderMark(sql); // what sql/parse.ts parses
       const id = blobId(text);
       if (current.used.has(id) || current.stored.has(id)) continue;
       if (skipTrivia(text, 0, findComments(text)) >= text.length) continue; // never parsed (sql/parse.ts)

@@ -44,17 +44,20 @@ export interface PreviousSchema {
   ignored: string | null;
 }
 
-/** Applies `migrations` (some or all of the previous release's, in order) to `db`; true when every one applied. */
-export type ApplyPrevious = (db: Database, migrations: readonly MigrationSource[]) => Promise<boolean>;
+/**
+ * Applies `migrations` (the previous release's after those a cached copy holds, in order) to `db`; true when every one
+ * applied. `fresh`: `db` is a new, empty database rather than a copy (so the tools' bookkeeping tables are not there yet).
+ */
+export type ApplyPrevious = (db: Database, migrations: readonly MigrationSource[], fresh: boolean) => Promise<boolean>;
 
 /** Opens a database holding the previous release's schema; the caller closes `db` (which waits for the cache write). */
 export async function openPreviousSchema(request: PreviousSchemaRequest, apply: ApplyPrevious): Promise<PreviousSchema> {
   const url = request.databaseUrl;
   const all = request.previous;
   if (url)
-    return request.cache === null || all.length === 0 ? build(await openServer(url), apply, all, "uncached", 0, null) : fromTemplate(url, request, apply);
-  const open = request.openPglite ?? ((dataDir?: Uint8Array) => openPglite(dataDir === undefined ? {} : { dataDir }));
-  return request.cache === null ? build(await open(), apply, all, "uncached", 0, null) : fromPgliteCopy(request, request.cache, open, apply);
+    return request.cache === null || all.length === 0 ? build(await openServer(url), apply, all, "uncached", 0, null, true) : fromTemplate(url, request, apply);
+  const open = request.openPglite ?? ((dataDir?: Uint8Array) => openPglite({ dataDir }));
+  return request.cache === null ? build(await open(), apply, all, "uncached", 0, null, true) : fromPgliteCopy(request, request.cache, open, apply);
 }
 
 async function fromPgliteCopy(
@@ -83,9 +86,9 @@ async function fromPgliteCopy(
       return { db: copy.db, before: copy.before, source: "cache", reused: count, ignored };
     }
     debug(`previous schema: ${count} of ${all.length} migrations from the cache (key ${key.slice(0, 12)})`);
-    return storeBuilt(await build(copy.db, apply, all.slice(count), "built", count, ignored), cache, keys[all.length] ?? "");
+    return storeBuilt(await build(copy.db, apply, all.slice(count), "built", count, ignored, false), cache, keys[all.length] ?? "");
   }
-  return storeBuilt(await build(await open(), apply, all, "built", 0, ignored), cache, keys[all.length] ?? "");
+  return storeBuilt(await build(await open(), apply, all, "built", 0, ignored, true), cache, keys[all.length] ?? "");
 }
 
 /** A cached copy, opened, whose catalog matches the digest stored with it. */
@@ -135,8 +138,8 @@ async function fromTemplate(url: string, request: PreviousSchemaRequest, apply: 
       await templates.drop(found.name).catch(() => undefined); // another role's template: left alone, and not used
     }
     const prefix = found.name !== null && found.count < all.length ? found : null;
-    const built = await templates.build(keys[all.length] ?? "", prefix, async (db, reused) =>
-      (await apply(db, all.slice(reused))) ? snapshotCatalog(db) : null,
+    const built = await templates.build(keys[all.length] ?? "", prefix, async (db, reused, fresh) =>
+      (await apply(db, all.slice(reused), fresh)) ? snapshotCatalog(db) : null,
     );
     if (built.ignored !== null) ignored ??= built.ignored;
     if ("failed" in built) return { db: built.failed, before: null, source: "built", reused: built.reused, ignored };
@@ -150,7 +153,7 @@ async function fromTemplate(url: string, request: PreviousSchemaRequest, apply: 
       return { db, before: built.catalog, source: "built", reused: built.reused, ignored };
     await db.close();
     debug(`template ${built.name} does not show the schema just built; this run builds its own, uncached`);
-    return build(await openServer(url), apply, all, "uncached", 0, "the template under this key shows another schema");
+    return build(await openServer(url), apply, all, "uncached", 0, "the template under this key shows another schema", true);
   } finally {
     await templates.close();
   }
@@ -163,7 +166,8 @@ async function build(
   source: SchemaSource,
   reused: number,
   ignored: string | null,
+  fresh: boolean,
 ): Promise<PreviousSchema> {
-  if (!(await apply(db, migrations))) return { db, before: null, source, reused, ignored };
+  if (!(await apply(db, migrations, fresh))) return { db, before: null, source, reused, ignored };
   return { db, before: await snapshotCatalog(db), source, reused, ignored };
 }

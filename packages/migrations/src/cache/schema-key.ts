@@ -13,7 +13,7 @@ import { blobId } from "./blob-id.js";
  * Bump when the way shipgate builds the previous schema changes (how statements are applied, bookkeeping tables a
  * layout's tool keeps, extensions preloaded): entries of the old builder then never match.
  */
-export const SCHEMA_BUILDER_VERSION = 1;
+export const SCHEMA_BUILDER_VERSION = 2;
 
 export interface SchemaKeyInputs {
   /** The migrations applied, in order: their metadata (layout, names, transaction mode) and the blob id of what runs. */

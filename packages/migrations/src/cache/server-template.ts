@@ -51,9 +51,10 @@ export interface Templates {
   drop(name: string): Promise<void>;
   /**
    * Builds the template for `key` in a new database, copied from `prefix` when given (its catalog checked first);
-   * `apply(db, reused)` applies the migrations after the first `reused` and returns the catalog, or null when one failed.
+   * `apply(db, reused, fresh)` applies the migrations after the first `reused` (on an empty database when `fresh`) and
+   * returns the catalog, or null when one failed.
    */
-  build(key: string, prefix: FoundTemplate | null, apply: (db: Database, reused: number) => Promise<string[] | null>): Promise<BuiltTemplate>;
+  build(key: string, prefix: FoundTemplate | null, apply: (db: Database, reused: number, fresh: boolean) => Promise<string[] | null>): Promise<BuiltTemplate>;
   /** Keeps at most `max` templates, never `keep`. */
   evict(max: number, keep: string): Promise<string[]>;
   close(): Promise<void>;
@@ -133,7 +134,7 @@ async function buildTemplate(
   url: string,
   key: string,
   prefix: FoundTemplate | null,
-  apply: (db: Database, reused: number) => Promise<string[] | null>,
+  apply: (db: Database, reused: number, fresh: boolean) => Promise<string[] | null>,
 ): Promise<Built | null> {
   const build = `shipgate_verify_${ownerTag()}_${randomBytes(4).toString("hex")}`;
   let client: PgClient | null = null;
@@ -149,13 +150,13 @@ async function buildTemplate(
   client = work;
   work.on("error", () => undefined);
   await work.connect();
-  const db = clientDatabase(work, target, () => dropped.dispose());
+  const db = await clientDatabase(work, target, () => dropped.dispose());
   const reused = prefix?.name ? prefix.count : 0;
   if (prefix?.name && catalogDigest(await snapshotCatalog(db)) !== prefix.catalog) {
     await dropped.dispose();
     return null;
   }
-  const catalog = await apply(db, reused);
+  const catalog = await apply(db, reused, !prefix?.name);
   if (catalog === null) return { failed: db, reused };
   await work.end();
   client = null;
