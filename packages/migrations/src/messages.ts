@@ -167,6 +167,8 @@ export const messages = {
     `cancelled by ${signal}, and stopped again during the cleanup${left.length > 0 ? `; left ${left.join(", ")}` : ""}`,
   cancelledLeftHint: "The next shipgate gate or verify in this repository (and on this database server) removes what is left, once this process has ended.",
   cleanupTimedOut: (seconds: number) => `no answer within ${seconds}s`,
+  schemaTemplateMarker:
+    "shipgate gate: a copy of a release's schema, which later gates copy instead of applying its migrations again; safe to drop (SHIPGATE_CACHE=off stops making them)",
   dynamicSkipped: (reason: string) => `dynamic check skipped: ${reason}`,
   dynamicOff: "turned off (--static or migrations.dynamic: false)",
   dynamicNothingAdded: "the release adds no migration",
@@ -176,6 +178,9 @@ export const messages = {
   previousNotBuilt: (where: string) => `the previous release's schema cannot be built here (${where})`,
   extensionMissing: (extension: string, where: string) => `the release needs extension ${extension} (${where})`,
   builtPrevious: (count: number) => `built the previous schema from ${count} migration${count === 1 ? "" : "s"}`,
+  copiedPrevious: (count: number) => `copied the previous schema (${count} migration${count === 1 ? "" : "s"}) from the cache`,
+  builtPreviousOnCopy: (count: number, cached: number) =>
+    `built the previous schema from ${count} migration${count === 1 ? "" : "s"}, ${cached} of them from the cache`,
   appliedNew: (applied: number, added: number) => `applied ${applied} of ${added} new`,
   queriesStillPrepare: (still: number, declared: number) => `${still} of ${declared} old queries still prepare`,
   noQueries: "no old queries declared (migrations.queries)",

@@ -1,5 +1,6 @@
 /** The migrations policy's check: static rules over the release's new migrations, then the dynamic check. */
 import { compileGlobs, isZeroOid, type Change, type Issue } from "@shipgate/core";
+import { cacheOptions } from "./cache/options.js";
 import { runInWorktree } from "./dynamic/test-command.js";
 import { skipped, type DynamicSummary } from "./dynamic/summary.js";
 import { verifyRelease } from "./dynamic/verify.js";
@@ -69,6 +70,7 @@ export async function checkRelease(
       queries,
       databaseUrl: settings.database?.url,
       runOldTests: test && !first ? (url) => runInWorktree(repo, from, test, url) : null,
+      cache: cacheOptions(repo.commonDir),
       ...(log ? { log } : {}),
     });
     issues.push(...verify.findings.map((f) => issue(f.rule, f)));

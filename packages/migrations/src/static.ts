@@ -15,3 +15,5 @@ export { lintFiles, type TextFile, type LintTextOptions } from "./lint-text.js";
 export { lintAsApplied, type ApplyOrder, type AsAppliedLint, type AsAppliedOptions } from "./lint-as-applied.js";
 export { STATEMENT_RULES, FILE_RULES, RULE_IDS } from "./rules/index.js";
 export { DEFAULT_SEVERITY, type Category, type Rule } from "./rules/rule.js";
+export { openParseCache, saveParseCache, parseCacheStats } from "./cache/parse-cache.js";
+export { cacheOptions, cacheOptionsAt, openParseCacheOf, type CacheOptions } from "./cache/options.js";

@@ -65,19 +65,23 @@ async function lint(argv: string[], io: Io): Promise<number> {
     LINT_USAGE,
   );
   if (positionals.length === 0) return rangeCheck(["--static", ...argv], io, LINT_USAGE);
-  const { LAYOUTS, lintAsApplied, loadParser } = await staticAnalysis();
+  const { LAYOUTS, lintAsApplied, loadParser, cacheOptionsAt, openParseCacheOf, saveParseCache } = await staticAnalysis();
   const layout = oneOf("--layout", values.layout, ["auto", ...LAYOUTS]);
   const order = oneOf("--order", values.order, ["runner", "given"]);
+  // Parse results of files linted before are reused by blob id (the repository's cache); an empty cache starts the
+  // parser's compile now, a warm one may not need the parser at all.
+  const cached = openParseCacheOf(cacheOptionsAt(io.cwd, io.env));
   // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
   // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
   // 600-file bench). A budget ~7x the default leaves short runs to the interpreter and baseline code, while a long
   // run (thousands of files) still gets its hot functions optimised.
   setFlagsFromString("--interrupt-budget=1000000");
   // The parser compiles off the main thread while the files are read; the lint awaits it and reports a failure.
-  loadParser().catch(() => undefined);
+  if (cached === 0) loadParser().catch(() => undefined);
   // Bytes, not text: a file that is not UTF-8 is a finding (invalid-encoding), which decoding here would hide.
   const files = positionals.map((path) => ({ path, text: readSql(path, io.cwd) }));
   const result = await lintAsApplied(files, { layout, order, readCompanion: (path) => readIfExists(path, io.cwd) });
+  saveParseCache();
   if (result.unrecognised.length > 0) {
     throw new UsageError(messages.notMigrations(result.unrecognised, result.layout ?? "plain"), { hint: messages.notMigrationsHint });
   }

@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import { crc32 } from "node:zlib";
 import type { LayoutName, Migration } from "../layout/discover.js";
 import { upSql, type MigrationSource } from "../lint.js";
-import { literal } from "./database.js";
+import { literal, type Database } from "./database.js";
 
 interface Tool {
   table: string;
@@ -18,6 +18,8 @@ interface Tool {
   afterUp: (entry: Entry) => string[];
   beforeDown?: (entry: Entry, previous: Entry | null) => string[];
   afterDown: (entry: Entry, previous: Entry | null) => string[];
+  /** The id the tool's table holds for a migration applied by an earlier run, when the tool keeps ids. */
+  recordedId?: (db: Database, source: MigrationSource) => Promise<string | null>;
 }
 
 interface Entry {
@@ -45,6 +47,10 @@ const TOOLS: Readonly<Partial<Record<LayoutName, Tool>>> = {
     ],
     afterUp: ({ id }) => [`UPDATE "_prisma_migrations" SET "finished_at" = now(), "applied_steps_count" = 1 WHERE "id" = ${literal(id)}`],
     afterDown: () => [],
+    recordedId: async (db, { migration }) => {
+      const sql = `SELECT "id" FROM "_prisma_migrations" WHERE "migration_name" = ${literal(migration.name)} AND "rolled_back_at" IS NULL ORDER BY "started_at" DESC LIMIT 1`;
+      return (await db.rows<{ id: string }>(sql))[0]?.id ?? null;
+    },
   },
   "golang-migrate": {
     table: "schema_migrations",
@@ -118,6 +124,20 @@ export class Bookkeeping {
     const statements = this.tool(source)?.afterDown(entry, this.previous(source)) ?? [];
     this.entries.delete(source);
     return statements;
+  }
+
+  /**
+   * Takes `sources` as applied by an earlier run (a cached copy of the previous schema, cache/previous-schema.ts): each
+   * one without an entry gets one, with the id its tool's table holds, so the release's downs write what they write
+   * after the migrations were applied in this process.
+   */
+  async applied(db: Database, sources: readonly MigrationSource[]): Promise<void> {
+    for (const source of sources) {
+      const tool = this.tool(source);
+      if (!tool || this.entries.has(source)) continue;
+      const id = (await tool.recordedId?.(db, source)) ?? randomUUID();
+      this.entries.set(source, { source, id });
+    }
   }
 
   /** The table a migration is recorded in, for messages; null when none is kept for it. */

@@ -20,12 +20,18 @@ export interface Database {
   /** Whether it is PGlite (whose extensions are the bundled ones) rather than a server. */
   embedded: boolean;
   close(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball, which `openPglite` loads (cache/pglite-schema.ts). */
+  dumpDataDir?: () => Promise<Uint8Array>;
 }
 
-/** PGlite with the given bundled extension modules loaded (see extensions.ts). */
-export async function openPglite(extensions: Record<string, Extension> = {}): Promise<Database> {
+/**
+ * PGlite with the given bundled extension modules loaded (see extensions.ts): a fresh database, or the data directory
+ * `dataDir` (a tarball from `dumpDataDir`, cache/pglite-schema.ts) when given.
+ */
+export async function openPglite(options: { extensions?: Record<string, Extension>; dataDir?: Uint8Array | undefined } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
-  const db: PGliteType = await PGlite.create({ extensions });
+  const extensions = options.extensions ?? {};
+  const db: PGliteType = await PGlite.create(options.dataDir ? { extensions, loadDataDir: new Blob([options.dataDir]) } : { extensions });
   let wire: WireServer | null = null;
   const version = (await db.query<{ version: string }>("SELECT version()")).rows[0]?.version ?? "";
   return {
@@ -43,6 +49,7 @@ export async function openPglite(extensions: Record<string, Extension> = {}): Pr
       await wire?.close();
       await db.close();
     },
+    dumpDataDir: async () => new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer()),
   };
 }
 
@@ -50,7 +57,7 @@ export async function openPglite(extensions: Record<string, Extension> = {}): Pr
  * Creates a throw-away database on the server at `url` and drops it on close, or on a signal (cancel.ts). Its name carries
  * its owner (owner.ts) and a comment says who made it, so a later run can drop it if this process is killed with -9.
  */
-export async function openServer(url: string): Promise<Database> {
+export async function openServer(url: string, options: { template?: string } = {}): Promise<Database> {
   throwIfCancelled();
   const Client = await loadClient();
   const admin = new Client({ connectionString: url });
@@ -58,7 +65,7 @@ export async function openServer(url: string): Promise<Database> {
   await admin.connect();
   const name = `shipgate_verify_${ownerTag()}_${randomBytes(4).toString("hex")}`;
   const created = admin
-    .query(`CREATE DATABASE ${name}`)
+    .query(`CREATE DATABASE ${name}${options.template === undefined ? "" : ` TEMPLATE ${options.template}`}`)
     .then(() => admin.query(`COMMENT ON DATABASE ${name} IS ${literal(messages.databaseMarker(process.pid, hostname()))}`));
   let client: PgClient | null = null;
   const dropped = track("dropped", `database ${name}`, async () => {
@@ -77,7 +84,11 @@ export async function openServer(url: string): Promise<Database> {
     await dropped.dispose().catch(() => undefined);
     throw error;
   }
-  const work = client;
+  return clientDatabase(client, target, () => dropped.dispose());
+}
+
+/** A Database over a connected client of the database at `target`; `close` is what ends it (dropping it, say). */
+export async function clientDatabase(work: PgClient, target: URL, close: () => Promise<void>): Promise<Database> {
   const version = (await work.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "";
   return {
     exec: async (sql) => {
@@ -87,7 +98,7 @@ export async function openServer(url: string): Promise<Database> {
     url: () => Promise.resolve(target.toString()),
     engine: `PostgreSQL ${version.split(" ")[0] ?? version} at ${target.hostname}:${target.port || "5432"}`,
     embedded: false,
-    close: () => dropped.dispose(),
+    close,
   };
 }
 

@@ -18,6 +18,8 @@ export interface DynamicRun {
   extensions: string[];
   /** Migrations of the previous release applied to build its schema. */
   previous: number;
+  /** How many of them came from the cache: a copy of their schema (all), or of an older release's (a prefix); 0: built. */
+  cached: number;
   /** Migrations the release adds, and how many of them applied. */
   added: number;
   applied: number;
@@ -35,7 +37,13 @@ export function skipped(reason: string): DynamicSkipped {
 export function describeDynamic(summary: DynamicSummary): string {
   if (summary.status === "skipped") return messages.dynamicSkipped(summary.reason);
   if (summary.status === "inconclusive") return messages.dynamicInconclusive(summary.engine, summary.reason ?? "");
-  const done = [messages.builtPrevious(summary.previous), messages.appliedNew(summary.applied, summary.added)];
+  const previous =
+    summary.cached === 0
+      ? messages.builtPrevious(summary.previous)
+      : summary.cached === summary.previous
+        ? messages.copiedPrevious(summary.previous)
+        : messages.builtPreviousOnCopy(summary.previous, summary.cached);
+  const done = [previous, messages.appliedNew(summary.applied, summary.added)];
   const { declared, stillPrepare } = summary.queries;
   done.push(declared === 0 ? messages.noQueries : messages.queriesStillPrepare(stillPrepare, declared));
   const { downs } = summary;

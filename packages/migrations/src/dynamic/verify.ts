@@ -3,8 +3,10 @@
  * for, or a throw-away database on a server), build the previous release's schema as its migration tool would, prepare
  * the previous release's queries, apply the release while proving they still prepare, run the previous release's tests,
  * then roll the release back with its downs and compare the catalog; a chain that falls short is replayed to name the
- * down responsible.
+ * down responsible. The previous schema is a cached copy when the repository's cache holds one (cache/previous-schema.ts).
  */
+import type { CacheOptions } from "../cache/options.js";
+import { openPreviousSchema } from "../cache/previous-schema.js";
 import { upSql, type MigrationSource } from "../lint.js";
 import { messages } from "../messages.js";
 import type { DeclaredQuery } from "../queries.js";
@@ -12,7 +14,7 @@ import { loadParser, type Statement } from "../sql/parse.js";
 import { applyMigration, prepareQuery, transactionState, type ApplyFailure } from "./apply.js";
 import { Bookkeeping } from "./bookkeeping.js";
 import { diffCatalog, snapshotCatalog } from "./catalog.js";
-import { literal, openPglite, openServer, type Database } from "./database.js";
+import { literal, openPglite, type Database } from "./database.js";
 import { chainMismatch, planDowns, rollBack, type DownStep, type RollBack } from "./downs.js";
 import { createdExtension, PGLITE_BUNDLED, pgliteExtensions, requestedExtensions, type PgliteExtensions } from "./extensions.js";
 import type { DynamicRun } from "./summary.js";
@@ -42,6 +44,8 @@ export interface VerifyOptions {
   /** Runs the previous release's tests against the migrated database (see test-command.ts); null when none. */
   runOldTests?: ((databaseUrl: string) => Promise<{ code: number; output: string; command: string }>) | null;
   log?: (line: string) => void;
+  /** The repository's caches (cache/options.ts): the previous schema is copied from there when it can be; null: built. */
+  cache?: CacheOptions | null;
 }
 
 export interface VerifyResult {
@@ -79,12 +83,14 @@ interface Check {
 
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyResult> {
   await loadParser();
-  const { db, pglite } = await openEngine(options);
+  const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
+  const { db, pglite, previous } = await openEngine(options, bookkeeping);
   const summary: DynamicRun = {
     status: "ran",
     engine: db.engine,
     extensions: pglite?.loaded ?? [],
     previous: 0,
+    cached: previous.reused,
     added: options.added.length,
     applied: 0,
     queries: { declared: options.queries.length, prepared: 0, stillPrepare: 0 },
@@ -93,14 +99,14 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
   const check: Check = {
     db,
     options,
-    bookkeeping: new Bookkeeping([...options.previous, ...options.added]),
+    bookkeeping,
     notBundled: pglite?.missing ?? [],
     findings: [],
     summary,
     log: options.log ?? (() => undefined),
   };
   try {
-    if (!(await buildPreviousSchema(check))) return { findings: check.findings, summary };
+    if (!(await buildPreviousSchema(check, previous))) return { findings: check.findings, summary };
     const live = await prepareOldQueries(check);
     const release = await applyRelease(check, live);
     if (release === null) return { findings: check.findings, summary };
@@ -112,23 +118,52 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
   }
 }
 
-/** PGlite with the bundled extensions the migrations create, or a throw-away database on the server at the URL. */
-async function openEngine(options: VerifyOptions): Promise<{ db: Database; pglite: PgliteExtensions | null }> {
-  if (options.databaseUrl) return { db: await openServer(options.databaseUrl), pglite: null };
-  const pglite = await pgliteExtensions(requestedExtensions([...options.previous, ...options.added]));
-  return { db: await openPglite(pglite.modules), pglite };
+/** A previous release's migration that failed to apply, and how. */
+type PreviousFailure = { source: MigrationSource; failure: ApplyFailure } | null;
+
+/** The database holding the previous release's schema, and how it got there. */
+interface PreviousBuilt {
+  /** How many of the previous release's migrations came from a cached copy (cache/previous-schema.ts). */
+  reused: number;
+  /** The migration that failed to apply, or null when the schema is complete. */
+  failed: PreviousFailure;
 }
 
 /**
- * The previous release's schema: its tool's bookkeeping table, then its migrations. A schema cache (keyed by those
- * migrations and the engine) would replace this one step; the replay of the downs goes through it too.
+ * PGlite with the bundled extensions the migrations create, or a throw-away database on the server at the URL, holding
+ * the previous release's schema: a cached copy when the cache has one for these migrations, this engine, these
+ * extensions and bookkeeping tables; else built by `applyPrevious` (and then stored).
  */
-async function applyPrevious(
-  db: Database,
-  previous: readonly MigrationSource[],
+async function openEngine(
+  options: VerifyOptions,
   bookkeeping: Bookkeeping,
-): Promise<{ source: MigrationSource; failure: ApplyFailure } | null> {
-  for (const sql of bookkeeping.create()) await db.exec(sql);
+): Promise<{ db: Database; pglite: PgliteExtensions | null; previous: PreviousBuilt }> {
+  const pglite = options.databaseUrl ? null : await pgliteExtensions(requestedExtensions([...options.previous, ...options.added]));
+  let failed: PreviousFailure = null;
+  const schema = await openPreviousSchema(
+    {
+      previous: options.previous,
+      databaseUrl: options.databaseUrl,
+      cache: options.cache ?? null,
+      inputs: { extensions: pglite?.loaded ?? [], bookkeeping: bookkeeping.create() },
+      ...(pglite ? { openPglite: (dataDir?: Uint8Array) => openPglite({ extensions: pglite.modules, dataDir }) } : {}),
+    },
+    async (db, migrations, fresh) => {
+      failed = await applyPrevious(db, migrations, bookkeeping, fresh);
+      return failed === null;
+    },
+  );
+  // Migrations that came from a copy were applied by an earlier run: their tools' entries are read back from it.
+  if (schema.before !== null) await bookkeeping.applied(schema.db, options.previous);
+  return { db: schema.db, pglite, previous: { reused: schema.reused, failed } };
+}
+
+/**
+ * Applies the previous release's migrations (those after a cached copy's) as their tools would; on an empty database,
+ * the tools' bookkeeping tables first (a copy has them already).
+ */
+async function applyPrevious(db: Database, previous: readonly MigrationSource[], bookkeeping: Bookkeeping, fresh: boolean): Promise<PreviousFailure> {
+  if (fresh) for (const sql of bookkeeping.create()) await db.exec(sql);
   for (const source of previous) {
     const failure = await applyMigration(db, source, upSql(source), bookkeeping, "up");
     if (failure) return { source, failure };
@@ -136,10 +171,10 @@ async function applyPrevious(
   return null;
 }
 
-/** Builds the previous release's schema; false (and an inconclusive finding) when one of its migrations fails here. */
-async function buildPreviousSchema(check: Check): Promise<boolean> {
+/** Reports how the previous release's schema was built; false (and an inconclusive finding) when one of its migrations failed. */
+async function buildPreviousSchema(check: Check, built: PreviousBuilt): Promise<boolean> {
   const { db, summary } = check;
-  const failed = await applyPrevious(db, check.options.previous, check.bookkeeping);
+  const failed = built.failed;
   if (failed) {
     const where = `${failed.source.migration.up}:${failed.failure.line}`;
     const extension = await unavailableExtension(check, failed.failure);
@@ -154,7 +189,8 @@ async function buildPreviousSchema(check: Check): Promise<boolean> {
     return false;
   }
   summary.previous = check.options.previous.length;
-  check.log(`applied ${summary.previous} migration(s) of the previous release on ${db.engine}`);
+  const how = built.reused === summary.previous ? "copied the schema of" : built.reused > 0 ? `applied (${built.reused} from the cache)` : "applied";
+  check.log(`${how} ${summary.previous} migration(s) of the previous release on ${db.engine}`);
   return true;
 }
 
@@ -227,10 +263,10 @@ async function checkDowns(check: Check, steps: readonly DownStep[], baseline: re
 
 /** The release again on a fresh database, with a snapshot before each up, rolled back down by down. */
 async function replayDowns(options: VerifyOptions, steps: readonly DownStep[]): Promise<RollBack> {
-  const { db } = await openEngine(options);
+  const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
+  const { db, previous } = await openEngine(options, bookkeeping);
   try {
-    const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
-    if (await applyPrevious(db, options.previous, bookkeeping)) return { verified: 0, problem: null };
+    if (previous.failed) return { verified: 0, problem: null };
     const before: string[][] = [];
     for (const { source } of steps) {
       before.push(await snapshotCatalog(db));

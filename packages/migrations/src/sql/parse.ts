@@ -2,7 +2,8 @@
 import { SourceText } from "./source.js";
 import { findComments, skipTrivia, type Comment } from "./lexer.js";
 import { withoutByteOrderMark } from "./encoding.js";
-import { loadPgQuery, parseRaw } from "./pg-query.js";
+import { loadPgQuery } from "./pg-query.js";
+import { parseRawCached } from "../cache/parse-cache.js";
 
 /** A parse-tree node: `{ NodeType: { ...fields } }`; rules read it through the helpers in `nodes.ts`. */
 export type Node = Record<string, unknown>;
@@ -43,7 +44,7 @@ export function parseSql(sql: string): ParsedSql {
   const source = new SourceText(text);
   const comments = findComments(text);
   if (skipTrivia(text, 0, comments) >= text.length) return { source, comments, statements: [], error: null };
-  const { tree, error } = parseRaw(text);
+  const { tree, error } = parseRawCached(text);
   if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfCodePoint(error.cursor)) } };
   const statements: Statement[] = [];
   for (const raw of tree.stmts ?? []) {
