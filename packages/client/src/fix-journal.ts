@@ -8,7 +8,7 @@
  * The record belongs to one commit attempt: the `git` process both hooks run under (pid and start time). A record of
  * another attempt (an aborted editor, `--no-verify`) is never applied, and the next pre-commit removes it.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDebug, type Repo } from "@shipgate/core";
 import { restoreIndexEntries, type IndexEntry } from "./index-entries.js";
@@ -62,9 +62,8 @@ export async function recordFixes(repo: Repo, record: FixRecord): Promise<boolea
     return false;
   }
   const target = join(repo.gitDir, DIR);
-  const temp = `${target}.${process.pid}.tmp`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
+  // Written in a scratch directory: one that a kill -9 leaves is removed by the next pre-commit (scratch.ts).
+  const temp = createScratchDir(repo.gitDir);
   const encode = (e: IndexEntry) => ({ mode: e.mode, oid: e.oid, path: e.path.toString("base64") });
   const journal: Journal = {
     version: VERSION,
