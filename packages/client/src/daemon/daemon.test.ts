@@ -121,17 +121,28 @@ describe("the lint daemon", () => {
     const repo = lintRepo();
     repo.git("config", "shipgate.daemon", "true");
     repo.git("config", "shipgate.daemonIdle", "5m");
-    const first = commitFiles(repo, { "a.js": "var a = 1\nexport default a\n" });
+    // CI never starts a background daemon (the next test); this test is a developer's machine wherever it runs
+    const local = { CI: "" };
+    const first = commitFiles(repo, { "a.js": "var a = 1\nexport default a\n" }, local);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toContain("shipgate: starting the lint daemon in the background (git config shipgate.daemon)");
     const status = await waitForWarm(repo);
     if (status !== null) onTestFinished(() => stopPid(status.pid));
     expect(status?.idleLimitMs).toBe(300_000);
-    const second = commitFiles(repo, { "b.js": "var b = 2\nexport default b\n" });
+    const second = commitFiles(repo, { "b.js": "var b = 2\nexport default b\n" }, local);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stderr).not.toContain("lint daemon");
     expect(repo.git("show", "HEAD:b.js")).toBe("const b = 2;\nexport default b;");
     expect(daemonStatus(repo)?.requests).toBe(2);
+  });
+
+  it("does not start a background daemon when CI is set, even with git config shipgate.daemon on", () => {
+    const repo = lintRepo();
+    repo.git("config", "shipgate.daemon", "true");
+    const result = commitFiles(repo, { "a.js": "var a = 1\nexport default a\n" }, { CI: "true" });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("lint daemon");
+    expect(daemonStatus(repo)).toBeNull();
   });
 
   it("leaves type-aware eslint to the hook, which gives the verdict it gives alone", () => {
