@@ -35,24 +35,14 @@ export async function readCommitDiffs(
   lines: LineSelection = "all",
   onCommit?: (files: readonly FileChange[]) => void,
 ): Promise<Map<string, FileChange[]>> {
-  const diffs = new CommitDiffs(git, lines, onCommit && ((diff) => onCommit(diff.files)), shardBlock(commits.length));
+  const diffs = new CommitDiffs(git, lines, onCommit, Math.max(SHARD_MIN, Math.ceil(commits.length / parallelism())));
   diffs.add(commits);
   return diffs.done();
 }
 
-/** Ids per process when `count` commits are known at once: contiguous shards, one per process. */
-export function shardBlock(count: number): number {
-  return Math.max(SHARD_MIN, Math.ceil(count / parallelism()));
-}
-
-/** What CommitDiffs reads besides the raw entries: the patch (added lines, binary) or, instead, each file's sources. */
-export type DiffDetail = "patch" | "sources";
-
 /**
  * Diffs of commits named while they are still being found (a walk that streams): each block of `block` ids goes to
  * the next of up to one process per core, so the diffs start with the first block and the walk's time is hidden.
- * With `detail` "sources" the patch is not made at all (no blob is read): the files come with what they were diffed
- * against instead, no added lines and no binary flag.
  */
 export class CommitDiffs {
   private readonly processes: { stdin: Writable; done: Promise<void> }[] = [];
@@ -61,17 +51,14 @@ export class CommitDiffs {
   private pending: string[] = [];
   private sent = 0;
   private readonly options: ParseOptions;
-  private readonly args: readonly string[];
 
   constructor(
     private readonly git: Git,
     lines: LineSelection,
-    private readonly onCommit?: (diff: ParsedCommitDiff) => void,
+    private readonly onCommit?: (files: readonly FileChange[]) => void,
     private readonly block = SHARD_MIN,
-    detail: DiffDetail = "patch",
   ) {
-    this.options = { commitHeaders: true, lines, sources: detail === "sources" };
-    this.args = detail === "patch" ? COMMIT_DIFF_ARGS : COMMIT_RAW_ARGS;
+    this.options = { commitHeaders: true, lines };
   }
 
   add(commits: readonly string[]): void {
@@ -91,14 +78,14 @@ export class CommitDiffs {
     await Promise.all(this.processes.map((process) => process.done));
     // `--always` prints every commit it can read; diff-tree skips unreadable ids silently, so a gap means a broken input.
     const missing = this.asked.find((oid) => !this.byCommit.has(oid));
-    if (missing !== undefined) throw new GitError(this.args, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
+    if (missing !== undefined) throw new GitError(COMMIT_DIFF_ARGS, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
     return this.byCommit;
   }
 
   /** The pending block, to the process after the one that took the last (started on first use). */
   private send(): void {
     const index = this.sent++ % parallelism();
-    this.processes[index] ??= this.git.spool(this.args, (data, done) => this.take(data, done));
+    this.processes[index] ??= this.git.spool(COMMIT_DIFF_ARGS, (data, done) => this.take(data, done));
     this.processes[index].stdin.write(this.pending.join("\n") + "\n");
     this.pending = [];
   }
@@ -109,15 +96,13 @@ export class CommitDiffs {
       const diff = diffs[i] as ParsedCommitDiff;
       if (diff.commit === null) continue;
       this.byCommit.set(diff.commit, diff.files);
-      this.onCommit?.(diff);
+      this.onCommit?.(diff.files);
     }
     return consumed;
   }
 }
 
 const COMMIT_DIFF_ARGS = ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS];
-/** The same diff without its patch: `-r` as `-p` implied it; the raw entries are the same, merges' included. */
-const COMMIT_RAW_ARGS = ["diff-tree", "--stdin", "--root", "--cc", "--always", "-r", ...DIFF_FLAGS.filter((flag) => flag !== "-p" && flag !== "-U0")];
 /** Fewer commits than this per process are not worth another one. */
 const SHARD_MIN = 400;
 
@@ -174,10 +159,9 @@ export async function fillSizes(git: Git, files: readonly FileChange[]): Promise
   applySizes(files, await query.sizes());
 }
 
-/** Fills the sizes not known yet (a file whose blob was read has its own). */
 export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {
   for (let i = 0; i < files.length; i++) {
     const file = files[i] as FileChange;
-    if (file.size === null) file.size = sizes.get(file.oid) ?? null;
+    file.size = sizes.get(file.oid) ?? null;
   }
 }
