@@ -147,21 +147,32 @@ export function blobFile(ref: string, oid: string, content: Buffer): FileChange 
   };
 }
 
-/** Asks `query` for the size of a file version when it has a blob. */
-export function wantSize(query: SizeQuery, file: FileChange): void {
-  if (file.status !== "D" && file.kind !== "submodule") query.add(file.oid);
+/** Sizes of file versions' blobs, asked for while other work goes on and filled in, in the order asked, at the end. */
+export class FileSizes {
+  private readonly query: SizeQuery;
+  private readonly files: FileChange[] = [];
+
+  constructor(git: Git) {
+    this.query = new SizeQuery(git);
+  }
+
+  /** Asks for the size of a file version that has a blob (not a deletion, not a submodule). */
+  add(file: FileChange): void {
+    if (file.status === "D" || file.kind === "submodule") return;
+    this.files.push(file);
+    this.query.add(file.oid);
+  }
+
+  /** Sets `size` on every file asked for (null when its blob is missing). */
+  async fill(): Promise<void> {
+    const sizes = await this.query.inOrder();
+    for (let i = 0; i < this.files.length; i++) (this.files[i] as FileChange).size = sizes[i] ?? null;
+  }
 }
 
 /** Fills `size` for every file version that has a blob, with one batch-check. */
 export async function fillSizes(git: Git, files: readonly FileChange[]): Promise<void> {
-  const query = new SizeQuery(git);
-  for (const file of files) wantSize(query, file);
-  applySizes(files, await query.sizes());
-}
-
-export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i] as FileChange;
-    file.size = sizes.get(file.oid) ?? null;
-  }
+  const sizes = new FileSizes(git);
+  for (let i = 0; i < files.length; i++) sizes.add(files[i] as FileChange);
+  await sizes.fill();
 }

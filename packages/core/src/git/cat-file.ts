@@ -228,7 +228,7 @@ class BatchParser {
  * as they become known (e.g. while diffs are still being parsed) and answers them all at the end.
  */
 export class SizeQuery {
-  private static readonly ARGS = ["cat-file", "--batch-check=%(objectname) %(objectsize)", "--buffer"];
+  private static readonly ARGS = ["cat-file", "--batch-check=%(objectsize)", "--buffer"];
   private stream: { stdin: Writable; done: Promise<void> } | null = null;
   private readonly out: Buffer[] = [];
   private asked = 0;
@@ -243,21 +243,25 @@ export class SizeQuery {
     if (this.pending.length >= 4096) this.send(false);
   }
 
-  /** Every size asked for (missing objects are absent). */
-  async sizes(): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
-    if (this.asked === 0) return sizes;
+  /** Every size asked for, in the order asked (null for a missing object). */
+  async inOrder(): Promise<(number | null)[]> {
+    if (this.asked === 0) return [];
     this.send(true);
     await this.stream?.done;
-    // `<oid> <size>` or `<name> missing` per line, read by offsets: a push can ask for tens of thousands.
-    const text = Buffer.concat(this.out).toString("latin1");
-    for (let at = 0; at < text.length;) {
-      let newline = text.indexOf("\n", at);
-      if (newline === -1) newline = text.length;
-      const space = text.lastIndexOf(" ", newline);
-      if (space > at && text.charCodeAt(space + 1) !== 0x6d /* m(issing) */) sizes.set(text.slice(at, space), Number(text.slice(space + 1, newline)));
-      at = newline + 1;
+    // `<size>` or `<name> missing` per line, read from the bytes: a push asks for tens of thousands.
+    const output = Buffer.concat(this.out);
+    const sizes: (number | null)[] = [];
+    for (let at = 0; at < output.length;) {
+      let size: number | null = 0;
+      for (; at < output.length && output[at] !== 0x0a; at++) {
+        const digit = (output[at] as number) - 48;
+        if (digit < 0 || digit > 9) size = null;
+        else if (size !== null) size = size * 10 + digit;
+      }
+      sizes.push(size);
+      at++;
     }
+    if (sizes.length !== this.asked) throw new GitError(SizeQuery.ARGS, null, `asked for ${this.asked} sizes, got ${sizes.length}`);
     return sizes;
   }
 

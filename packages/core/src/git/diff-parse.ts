@@ -200,12 +200,29 @@ function modeText(buffer: Buffer, start: number, end: number): string {
 
 const MODES = new Map<number, string>();
 
-/** `paths` are views the entry keeps. */
+/**
+ * One decoded path and one copy of its bytes per distinct path: a push names the same few paths in commit after
+ * commit, and a view per entry would keep every read of the output alive for as long as the Change lives.
+ */
+function knownPath(view: Buffer): { path: string; bytes: Buffer } {
+  const key = view.toString("latin1");
+  let known = PATHS.get(key);
+  if (known === undefined) {
+    known = { path: decodePath(view), bytes: Buffer.from(view) };
+    // Paths are the pusher's choice: only so many are remembered.
+    if (PATHS.size < 65_536) PATHS.set(key, known);
+  }
+  return known;
+}
+
+const PATHS = new Map<string, { path: string; bytes: Buffer }>();
+
+/** `paths` are views of the output. */
 function makeRawEntry(meta: RawMeta, paths: Buffer[]): RawEntry {
-  const last = paths[paths.length - 1] ?? Buffer.alloc(0);
+  const known = knownPath(paths[paths.length - 1] ?? Buffer.alloc(0));
   return {
-    path: decodePath(last),
-    pathBytes: last,
+    path: known.path,
+    pathBytes: known.bytes,
     oldPath: paths.length > 1 && paths[0] ? decodePath(paths[0]) : null,
     status: meta.status,
     mode: meta.mode,
