@@ -191,7 +191,7 @@ describe("pre-receive over a local path", () => {
     install(gate.remote.dir, gate.configFile);
     // Node warns at start-up when it loads certificates from a file that is not there: the checker must not.
     const env = gitEnv({ GIT_DIR: gate.remote.dir, NODE_EXTRA_CA_CERTS: "/nonexistent/extra-ca.pem" });
-    expect(run(process.execPath, ["-e", ""], { env }).stderr).toContain("Ignoring extra certs");
+    expect(run(process.execPath, ["-e", ""], { cwd: gate.remote.dir, env }).stderr).toContain("Ignoring extra certs");
     const result = run("sh", [hook], { cwd: gate.remote.dir, env, input: "" });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("shipgate: checked 0 refs");
