@@ -3,10 +3,12 @@
 // (plugin packages, eslint, prettier, WASM packages) stays an ordinary import so it resolves its own dependencies.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 
 const BUNDLED = new Set(["@shipgate/core", "@shipgate/client", "valibot", "yaml", "picomatch"]);
 
-const keepExternal = {
+export const keepExternal = {
   name: "keep-external",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
@@ -17,11 +19,11 @@ const keepExternal = {
   },
 };
 
-/** One esbuild run: `entry` and what it imports from BUNDLED become code-split ESM chunks in `outdir`. */
+/** One esbuild run: `entry` (a path, or names to paths) and what it imports from BUNDLED become code-split ESM chunks in `outdir`. */
 export async function bundle(entry, outdir) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
+    entryPoints: typeof entry === "string" ? [entry] : entry,
     outdir,
     bundle: true,
     splitting: true,
@@ -33,6 +35,50 @@ export async function bundle(entry, outdir) {
     legalComments: "none",
     plugins: [keepExternal],
     banner: { js: "import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);" },
+    logLevel: "warning",
+  });
+}
+
+/**
+ * YAML is read only when a config is not in its cache: in a script, its ~165 KB are kept behind functions that load it
+ * on first call, so a hook neither runs nor caches its code. The names are those shipgate imports (esbuild fails the
+ * build on any other).
+ */
+const lazyYaml = {
+  name: "lazy-yaml",
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === "lazy" ? undefined : { path: "yaml", namespace: "lazy" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      resolveDir: dirname(createRequire(import.meta.url).resolve("@shipgate/core/package.json")),
+      contents: [
+        "let yaml = null;",
+        'const load = () => (yaml ??= require("yaml"));',
+        "export function parseDocument(...args) { return load().parseDocument(...args); }",
+        "export function LineCounter(...args) { return new (load().LineCounter)(...args); }",
+      ].join("\n"),
+    }));
+  },
+};
+
+/**
+ * `entry` and what it imports from BUNDLED (with `all`, everything it imports) as one CommonJS script, for the CLI's
+ * src/code-cache.ts to compile through a V8 code cache (a code cache needs a script, not ES modules).
+ * `import.meta.url` becomes the script's own file URL (a module that finds its files through it still does).
+ */
+export async function bundleScript(entry, outfile, { all = false } = {}) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: "none",
+    plugins: all ? [] : [lazyYaml, keepExternal],
+    define: { "import.meta.url": "__importMetaUrl" },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: "warning",
   });
 }

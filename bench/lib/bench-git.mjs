@@ -1,5 +1,5 @@
 /** What the benchmarks share about git and the CLI: a pinned environment, a fresh repository, a snapshot of the build. */
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 
@@ -41,7 +41,7 @@ export function initRepo(dir) {
 }
 
 /**
- * Copies a built CLI's hook path (`builtCli`/bin.js and the self-contained dist/bundle) to `bin` and its dist/, and
+ * Copies a built CLI's hook path (`builtCli`/bin.cjs, bin.js and the self-contained dist/bundle) beside `bin`, and
  * checks it starts, so a rebuild in the working tree cannot break a run. Benchmarks measure the CLI as built; they do
  * not build it (the build is `pnpm build`). `bin` must lie inside the monorepo so the bundle still finds node_modules.
  */
@@ -50,7 +50,8 @@ export function snapshotShipgate(builtCli, bin) {
   for (let attempt = 1; ; attempt++) {
     rmSync(dir, { recursive: true, force: true });
     try {
-      cpSync(join(builtCli, "bin.js"), bin);
+      // bin.cjs is the executable; bin.js, kept for callers that name it, loads bin.cjs.
+      for (const entry of ["bin.cjs", "bin.js"]) if (existsSync(join(builtCli, entry))) cpSync(join(builtCli, entry), join(dir, entry));
       cpSync(join(builtCli, "dist", "bundle"), join(dir, "dist", "bundle"), { recursive: true });
     } catch (error) {
       if (attempt >= 5) throw new Error(`shipgate is not built: run \`pnpm build\` first (${error.message})`);

@@ -1,2 +1,2 @@
 /** The argument parser every command uses (core's, shared with plugins' commands). */
-export { parseCommandArgs as parse, parseSubcommand, type CommandOptions as Options } from "@shipgate/core/command";
+export { didYouMean, parseCommandArgs as parse, parseSubcommand, type CommandOptions as Options } from "@shipgate/core/command";

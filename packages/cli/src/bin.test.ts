@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { gitEnv, shipgate, tempDir, writeTree } from "@shipgate/test-utils";
 
-describe("bin.js", () => {
+describe("bin.cjs", () => {
+  it("starts the CLI from the V8 code cache the build wrote, and still loads plugins with import()", () => {
+    const result = shipgate(["--help"], { cwd: tempDir(), env: gitEnv({ DEBUG: "shipgate:code-cache" }) });
+    expect(result.stderr).toMatch(/^shipgate:code-cache cli\.cjs: cache accepted/m);
+    expect(result.stdout).toMatch(/^ {2}deploy +/m);
+    expect(result.code).toBe(0);
+  });
+
   it("writes a JSON report larger than a pipe's buffer completely before it exits", () => {
     const dir = tempDir();
     // Each finding quotes its statement: 400 findings of 2 KiB are far more than a pipe or socket buffer holds.

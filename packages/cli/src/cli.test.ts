@@ -1,9 +1,11 @@
 /** The `shipgate` command line as users meet it: the built bin.js, spawned, its output piped or read to the end. */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createRepo, gitEnv, shipgate, SHIPGATE_BIN, tempDir, writeTree } from "@shipgate/test-utils";
 
+const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Runs `shipgate <args> | <reader>` in bash with pipefail: the exit code is shipgate's unless the reader fails. */
@@ -129,10 +131,12 @@ describe("the shipgate command", () => {
     const expected = [
       `shipgate: ${repo.dir}/.shipgate.yml is not a valid shipgate config: policies.forbidden-paths.patterns: expected a list, got the single value "test/**": write ["test/**"]`,
       "  policies.secretz: unknown key (did you mean secrets?)",
-      "  Fix it in your config; node_modules/shipgate/schema.json lists every key and type (editors read it through $schema).",
+      // The schema.json of the shipgate that ran (here the workspace's), a file that exists.
+      `  Fix it in your config; ${SCHEMA} lists every key and type (editors read it through $schema).`,
       "",
     ];
     expect(result.stderr).toBe(expected.join("\n"));
+    expect(existsSync(SCHEMA)).toBe(true);
   });
 
   it("names file sizes in the unit the config gives the limit in", () => {

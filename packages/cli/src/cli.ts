@@ -1,10 +1,13 @@
 /** The `shipgate` command: parses the command name, lazily loads its module, maps errors to exit codes. */
-import { describeError, ExitCode, isHelpRequest, isShipgateError, UsageError } from "@shipgate/core/errors";
+import { createRequire } from "node:module";
+import { relative } from "node:path";
+import { describeError, ExitCode, isHelpRequest, isShipgateError, SCHEMA_FILE, UsageError } from "@shipgate/core/errors";
 import { didYouMean } from "@shipgate/core/command";
 import { processIo, type Command, type Io } from "./io.js";
 import { knownCommandNames, pluginCommand, pluginCommandSummaries } from "./plugin-commands.js";
 
 export { flushOutput } from "./io.js";
+export { createDebug } from "@shipgate/core/debug";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   init: { summary: "set up husky hooks and .shipgate.yml in this repository", load: () => import("./commands/init.js") },
@@ -15,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },
+  daemon: { summary: "start, stop or ask about the warm lint daemon that serves this repository's hooks", load: () => import("./commands/daemon.js") },
 };
 
 const HELP = ["--help", "-h", "help"];
@@ -82,12 +86,23 @@ function report(error: unknown, argv: readonly string[], io: Io): number {
   }
   io.stderr.write(`shipgate: ${message}\n`);
   for (const detail of details) io.stderr.write(`  ${detail}\n`);
-  if (hint !== undefined) io.stderr.write(`  ${hint}\n`);
+  if (hint !== undefined) io.stderr.write(`  ${hint.replace(SCHEMA_FILE, schemaFile(io.cwd))}\n`);
   return exitCode;
+}
+
+/** The schema.json of the shipgate that runs (found by its own name, as `version` is), from the working directory when shorter. */
+function schemaFile(cwd: string): string {
+  let absolute: string;
+  try {
+    absolute = createRequire(import.meta.url).resolve("shipgate/schema.json");
+  } catch {
+    return SCHEMA_FILE;
+  }
+  const fromCwd = relative(cwd, absolute);
+  return fromCwd.length < absolute.length ? fromCwd : absolute;
 }
 
 /** The version of this package, found by its own name, so the path is right from the sources, dist and the bundle alike. */
 async function version(): Promise<string> {
-  const { createRequire } = await import("node:module");
   return (createRequire(import.meta.url)("shipgate/package.json") as { version: string }).version;
 }

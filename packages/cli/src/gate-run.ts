@@ -1,5 +1,6 @@
 /** What `shipgate gate` and `shipgate migrations verify|lint` share: load the config and its plugins, run the gate, print. */
-import { colourEnabled, findConfigFile, formatReport, loadConfigWithPlugins, openRepo } from "@shipgate/core";
+import { colourEnabled, findConfigFile, formatReport, importModule, loadConfigWithPlugins, openRepo } from "@shipgate/core";
+import type * as Migrations from "@shipgate/migrations";
 import type { GateOptions } from "@shipgate/migrations";
 import type { Io } from "./io.js";
 import { importPlugin } from "./plugins.js";
@@ -15,7 +16,7 @@ export interface GateRun {
 }
 
 export async function runGateCommand(io: Io, run: GateRun): Promise<number> {
-  const { runGate } = await import("@shipgate/migrations");
+  const { runGate } = await importModule<typeof Migrations>("@shipgate/migrations");
   const repo = await openRepo(io.cwd, io.env);
   const { config, plugins } = await loadConfigWithPlugins(run.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null), importPlugin);
   const { report } = await runGate({ ...run.gate, repo, config, plugins, log: (line) => io.stderr.write(`shipgate ${run.name}: ${line}\n`) });

@@ -5,4 +5,10 @@ export const messages = {
   notACommitHint: "Use branch names, tags or commit ids that exist in this clone (in a shallow CI clone, fetch them first).",
   cannotReadFile: (path: string, reason: string) => `cannot lint ${path}: ${reason}`,
   cannotReadFileHint: "Pass SQL files (a shell glob such as db/migrations/*.sql), or no file to lint the migrations since the last release.",
+  notMigrations: (paths: readonly string[], layout: string) =>
+    `${paths.join(", ")} ${paths.length === 1 ? "is not a migration" : "are not migrations"} of the ${layout} layout of the other files: its tool would not run ${paths.length === 1 ? "it" : "them"} (a stray file, or a down without its up)`,
+  notMigrationsHint:
+    "Name only the migration files (a shell glob such as db/migrations/*.sql), choose the layout with --layout, or lint every file in the order given with --order given.",
+  unknownChoice: (option: string, value: string, allowed: readonly string[], suggestion: string) =>
+    `${option} "${value}"${suggestion}: expected ${allowed.join(", ")}`,
 } as const;

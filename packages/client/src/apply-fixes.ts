@@ -8,8 +8,9 @@
  */
 import { lstatSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { spawnSync } from "node:child_process";
-import { Git, type FileChange, type Fix, type ObjectReader, type Repo } from "@shipgate/core";
+import type { FileChange, Fix, ObjectReader, Repo } from "@shipgate/core";
+import type { FixRecord } from "./fix-journal.js";
+import { restoreIndexes, updateIndex } from "./index-entries.js";
 import { createScratchDir } from "./scratch.js";
 import { checkoutIndex, planWorkTree, type KeptReason, type WorkTreeTarget } from "./work-tree.js";
 import { undoReplacements, WorkTreeWriter } from "./replace-file.js";
@@ -26,6 +27,8 @@ export interface AppliedFixes {
   interrupted: boolean;
   /** Restores the index and work tree as they were (synchronous, safe inside a signal handler). */
   undo: () => void;
+  /** What changed, for a later hook of the same commit to undo if it refuses (see fix-journal.ts). */
+  record: FixRecord | null;
 }
 
 /** Applies fixes; returns what changed. On SIGINT/SIGTERM during the writes, restores the previous state. */
@@ -50,7 +53,7 @@ export async function applyFixes(
   objects: ObjectReader,
   options: ApplyOptions = {},
 ): Promise<AppliedFixes> {
-  const result: AppliedFixes = { staged: [], workTree: [], kept: [], rescued: [], interrupted: false, undo: () => undefined };
+  const result: AppliedFixes = { staged: [], workTree: [], kept: [], rescued: [], interrupted: false, undo: () => undefined, record: null };
   const candidates = await readCandidates(files, fixes, objects);
   if (candidates.length === 0) return result;
   const scratch = createScratchDir(repo.gitDir);
@@ -99,6 +102,7 @@ async function applyInScratch(repo: Repo, candidates: Candidate[], scratch: stri
   const indexes = indexFilesToUpdate(repo);
   const updatedIndexes: string[] = [];
   const writer = new WorkTreeWriter(scratch);
+  const relative = (path: Buffer) => path.subarray((repo.topLevel ?? "").length + 1).toString("utf8");
   const rollback = () => {
     undoWorkTree(repo, writer);
     restoreIndexes(repo, updatedIndexes, previous);
@@ -133,7 +137,6 @@ async function applyInScratch(repo: Repo, candidates: Candidate[], scratch: stri
     options.armUndo?.(rollback);
     result.workTree = [...byPath.values()];
     result.kept = kept;
-    const relative = (path: Buffer) => path.subarray((repo.topLevel ?? "").length + 1).toString("utf8");
     result.rescued = writer.rescued.map((r) => ({ path: relative(r.path), savedAs: relative(r.savedAs) }));
   } finally {
     process.off("SIGINT", onSignal);
@@ -141,6 +144,7 @@ async function applyInScratch(repo: Repo, candidates: Candidate[], scratch: stri
   }
   result.undo = rollback;
   result.staged = candidates.map((c) => c.file.path);
+  result.record = { indexes: updatedIndexes, previous, fixed: entries, replaced: writer.replaced, names: writer.replaced.map((r) => relative(r.path)) };
   return result;
 }
 
@@ -194,27 +198,4 @@ async function writeBlobs(repo: Repo, contents: readonly Buffer[], files: readon
   contents.forEach((content, i) => writeFileSync(files[i] ?? "", content));
   const out = await repo.git.text(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" });
   return out.split("\n");
-}
-
-type IndexEntry = { mode: string; oid: string; path: Buffer };
-
-function indexInfo(entries: readonly IndexEntry[]): Buffer {
-  return Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.oid}\t`), e.path, Buffer.from([0])])));
-}
-
-/** One atomic `update-index -z --index-info`, in its own process group so Ctrl-C cannot kill it midway. */
-async function updateIndex(repo: Repo, indexFile: string, entries: readonly IndexEntry[]): Promise<void> {
-  await repo.git.run(["update-index", "-z", "--index-info"], { input: indexInfo(entries), env: { GIT_INDEX_FILE: indexFile }, detached: true });
-}
-
-/** Puts back the original index entries; synchronous so it can run inside a signal handler. */
-function restoreIndexes(repo: Repo, indexes: readonly string[], previous: readonly IndexEntry[]): void {
-  const records = indexInfo(previous);
-  for (const index of indexes) {
-    spawnSync("git", [...Git.baseArgs, "update-index", "-z", "--index-info"], {
-      cwd: repo.git.cwd,
-      env: { ...repo.git.env, GIT_INDEX_FILE: index },
-      input: records,
-    });
-  }
 }

@@ -32,6 +32,14 @@ describe("commit-msg", () => {
     expect(commit(repo, message, ["--cleanup=scissors"]).status).toBe(0);
   });
 
+  it("honours a core.commentChar given on the command line (git -c)", () => {
+    const repo = repoWithHooks();
+    const result = repo.gitRaw(["-c", "core.commentChar=;", "commit", "-q", "--allow-empty", "--cleanup=strip", "-F", "-"], {
+      input: "; a comment that is not a header\nfeat: real header\n",
+    });
+    expect(result.status, result.stderr).toBe(0);
+  });
+
   it("honours core.commentChar", () => {
     const repo = repoWithHooks();
     repo.git("config", "core.commentChar", ";");

@@ -7,6 +7,7 @@ import {
   buildStagedChange,
   currentBranch,
   findConfigFile,
+  inheritedGit,
   isOid,
   isZeroOid,
   linesRead,
@@ -16,12 +17,15 @@ import {
   UsageError,
   pluginPolicies,
   type ConfigWithPlugins,
+  type Git,
   type PluginImporter,
   type Report,
   type Repo,
   type RefUpdateInput,
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
+import { clearFixRecord, recordFixes, undoRecordedFixes } from "./fix-journal.js";
+import { hookTools, toolPlan } from "./daemon/host.js";
 import { messages } from "./messages.js";
 import { removeDeadScratchDirs } from "./scratch.js";
 import { readSkips } from "./skip.js";
@@ -44,6 +48,8 @@ export interface HookOutcome {
   report: Report | null;
   fixes?: AppliedFixes;
   exitCode: number;
+  /** Lines to print after the report (what a refusal undid). */
+  after?: string[];
 }
 
 interface Ready {
@@ -61,7 +67,7 @@ async function setup(ctx: HookContext): Promise<Ready | null> {
   const skips = readSkips(ctx.env);
   for (const notice of skips.notices) ctx.log(notice);
   if (skips.all) return null;
-  const repo = await openRepo(ctx.cwd, ctx.env);
+  const repo = await openRepo(ctx.cwd, ctx.env, { head: true }); // HEAD with the repository: one git process, not three
   const file = ctx.configFile ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null);
   return { repo, skip: skips.policies, config: () => startLoading(file, repo.gitDir, ctx.importPlugin ?? noPlugins) };
 }
@@ -81,10 +87,12 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
   const pending = buildStagedChange(repo);
   const loading = ready.config();
   removeDeadScratchDirs(repo.gitDir);
+  clearFixRecord(repo.gitDir); // a new commit attempt: what an earlier one recorded is no longer undone
   const change = await pending;
   const { config, plugins } = await loading;
+  const tools = hookTools(repo, ctx.env, ctx.log, toolPlan(config, skip)); // eslint and prettier on the lint daemon, or here
   try {
-    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log });
+    const report = await runPolicies(change, config, { skip, fixing: true, extra: pluginPolicies(plugins), log: ctx.log, tools }).finally(() => tools.close());
     // A refused commit changes nothing: fixes are written only when the commit will go ahead.
     if (report.fixes.length === 0 || report.exitCode !== 0) {
       if (report.fixes.length > 0) ctx.log(messages.fixesNotApplied(report.fixes.length));
@@ -103,6 +111,8 @@ export async function runPreCommit(ctx: HookContext): Promise<HookOutcome> {
       ctx.log(`  ${messages.emptyAfterFixHint}`);
       return { report, fixes, exitCode: 1 };
     }
+    // A later hook of this commit (commit-msg) that refuses puts these fixes back.
+    if (fixes.record) await recordFixes(repo, fixes.record);
     return { report, fixes, exitCode: report.exitCode };
   } finally {
     change.objects.close();
@@ -127,6 +137,7 @@ async function nothingStaged(repo: Repo): Promise<boolean> {
 
 /** commit-msg: checks the message file after removing comments and everything below the scissors line. */
 export async function runCommitMsg(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
+  const settings = commentSettings(inheritedGit(ctx.cwd, ctx.env)); // beside openRepo: one git process less to wait for
   const ready = await setup(ctx);
   if (!ready) return { report: null, exitCode: 0 };
   const { repo, skip } = ready;
@@ -136,7 +147,7 @@ export async function runCommitMsg(ctx: HookContext, messageFile: string): Promi
   } catch {
     throw new UsageError(messages.messageFileMissing(messageFile), { hint: messages.messageFileHint });
   }
-  const pending = Promise.all([resolveCommentChar(repo, raw), currentBranch(repo)]);
+  const pending = Promise.all([resolveCommentChar(settings, raw), currentBranch(repo)]);
   const loading = ready.config();
   const [commentChar, branch] = await pending;
   const { config, plugins } = await loading;
@@ -144,6 +155,35 @@ export async function runCommitMsg(ctx: HookContext, messageFile: string): Promi
   const report = await runPolicies(change, config, { skip, extra: pluginPolicies(plugins) });
   change.objects.close();
   return { report, exitCode: report.exitCode };
+}
+
+/** commit-msg as git runs it: a refusal, or a failure to judge, also undoes what pre-commit fixed for this commit. */
+export async function runCommitMsgHook(ctx: HookContext, messageFile: string): Promise<HookOutcome> {
+  let outcome: HookOutcome;
+  try {
+    outcome = await runCommitMsg(ctx, messageFile);
+  } catch (error) {
+    for (const line of await undoFixes(ctx)) ctx.log(line);
+    throw error;
+  }
+  return outcome.exitCode === 0 ? outcome : { ...outcome, after: await undoFixes(ctx) };
+}
+
+/**
+ * Undoes the fixes this commit's pre-commit recorded: what the installed commit-msg hook runs when another tool
+ * refuses the commit after pre-commit.
+ */
+export async function runUndoFixes(ctx: HookContext): Promise<HookOutcome> {
+  return { report: null, exitCode: 0, after: await undoFixes(ctx) };
+}
+
+/** Puts back what this commit's pre-commit fixed, if it recorded anything; the lines that say what went back. */
+async function undoFixes(ctx: HookContext): Promise<string[]> {
+  const undone = await undoRecordedFixes(await openRepo(ctx.cwd, ctx.env));
+  if (undone === null) return [];
+  const lines = [messages.fixesUndone(undone.indexEntries, undone.workTree.length)];
+  if (undone.keptSaved.length > 0) lines.push(messages.undoKeptSaved(undone.keptSaved));
+  return lines;
 }
 
 /** What git itself would keep with `--cleanup=strip`: no comment lines, nothing after the scissors line. */
@@ -163,9 +203,15 @@ export function cleanMessage(raw: string, commentChar: string | null): string {
   );
 }
 
-async function resolveCommentChar(repo: Repo, message: string): Promise<string | null> {
-  // One git call for both settings (a hook runs on every commit: every process counts).
-  const listed = await repo.git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
+/** Both settings in one git call (a hook runs on every commit: every process counts). */
+function commentSettings(git: Git): Promise<string | null> {
+  const listed = git.probe(["config", "-z", "--get-regexp", "^(commit\\.cleanup|core\\.commentchar)$"]);
+  listed.catch(() => undefined); // awaited once the message is read; a skipped hook never does
+  return listed;
+}
+
+async function resolveCommentChar(settings: Promise<string | null>, message: string): Promise<string | null> {
+  const listed = await settings;
   const values = new Map<string, string>();
   for (const record of (listed ?? "").split("\0")) {
     const newline = record.indexOf("\n");

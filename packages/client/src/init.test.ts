@@ -89,6 +89,29 @@ describe("shipgate init", () => {
     expect(hook).toContain("shipgate");
   });
 
+  it("puts a trap into commit-msg so that another tool refusing the message there undoes pre-commit's fixes", () => {
+    const repo = jsRepo();
+    linkTools(repo.dir, ["prettier"]);
+    repo.write({ ".husky/commit-msg": "grep -q 'JIRA-[0-9]' \"$1\" || { echo 'other tool: no ticket' >&2; exit 1; }\n" });
+    expect(shipgate(["init"], { cwd: repo.dir }).code).toBe(0);
+    const hook = readFileSync(join(repo.dir, ".husky", "commit-msg"), "utf8");
+    expect(hook.indexOf("trap shipgate_undo EXIT")).toBeLessThan(hook.indexOf("grep -q"));
+    repo.git("add", "-A");
+    expect(tryCommit(repo, "chore: adopt shipgate JIRA-1").status).toBe(0);
+
+    repo.write({ "src/a.js": "const a = {b:1}\n" });
+    repo.git("add", "src/a.js");
+    const staged = repo.git("ls-files", "-s", "src/a.js");
+    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("other tool: no ticket");
+    expect(refused.stderr).toContain("undid the fixes");
+    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
+    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+    expect(repo.gitRaw(["commit", "-m", "feat: add a JIRA-2"]).status).toBe(0);
+    expect(repo.git("show", "HEAD:src/a.js")).toBe("const a = { b: 1 };");
+  });
+
   it("refuses an unknown preset, naming the nearest one, and writes nothing", () => {
     const repo = jsRepo();
     for (const [preset, line] of [
@@ -110,7 +133,7 @@ describe("shipgate init", () => {
     repo.write({ ".shipgate.yml": "extends: recommended\npolicies:\n  prettier: off\n" });
     const kept = shipgate(["init", "--preset", "strict"], { cwd: repo.dir });
     expect(kept.code).toBe(0);
-    expect(kept.stdout).toContain("shipgate: kept your existing .shipgate.yml");
+    expect(kept.stdout).not.toContain("kept your existing"); // said once, on stderr, with how to apply the preset
     expect(kept.stderr).toContain(
       "shipgate: kept your existing .shipgate.yml; --preset strict was not applied. Set `extends: strict` in it, or replace it: shipgate init --preset strict --force",
     );

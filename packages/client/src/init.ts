@@ -53,10 +53,11 @@ export async function initRepo(options: InitOptions): Promise<InitResult> {
   for (const [hook, args] of Object.entries(HOOKS)) {
     const path = join(hooksDir, hook);
     const script = hookScript(pkgRel, args);
+    const trap = hook === "commit-msg" ? `${undoTrap(pkgRel)}\n` : "";
     if (existsSync(path) && !readFileSync(path, "utf8").includes("shipgate")) {
-      // Keep what the user already runs in this hook; add shipgate after it.
-      writeFileSync(path, `${readFileSync(path, "utf8").trimEnd()}\n\n${script}`);
-    } else writeFileSync(path, script);
+      // Keep what the user already runs in this hook; add shipgate after it (and the undo trap before it).
+      writeFileSync(path, withTrap(readFileSync(path, "utf8").trimEnd(), trap) + `\n\n${script}`);
+    } else writeFileSync(path, `${trap}${script}`);
     chmodSync(path, 0o755);
   }
 
@@ -107,13 +108,39 @@ async function refuseForeignHooksPath(git: Awaited<ReturnType<typeof openRepo>>[
 
 /** The hook husky runs with `sh -e`: find shipgate in this package's node_modules first, then on PATH. */
 export function hookScript(pkgRel: string, args: string): string {
-  const bin = pkgRel === "" ? "node_modules/.bin/shipgate" : `${pkgRel}/node_modules/.bin/shipgate`;
+  const bin = binPath(pkgRel);
   return [
     "# shipgate: installed by `shipgate init`; SHIPGATE=0 skips, SHIPGATE_SKIP=policy,policy skips some.",
     `if [ -x ${shellQuote(bin)} ]; then exec ${shellQuote(bin)} ${args}; fi`,
     `exec shipgate ${args}`,
     "",
   ].join("\n");
+}
+
+function binPath(pkgRel: string): string {
+  return pkgRel === "" ? "node_modules/.bin/shipgate" : `${pkgRel}/node_modules/.bin/shipgate`;
+}
+
+/**
+ * Lines for the top of commit-msg: when any line of the hook fails before shipgate's own line runs (another tool
+ * refused the message), `shipgate run undo-fixes` puts back what pre-commit fixed, so a refused commit changes nothing.
+ * shipgate's line `exec`s, so the trap never fires after it: shipgate undoes its own refusals itself.
+ */
+export function undoTrap(pkgRel: string): string {
+  const bin = shellQuote(binPath(pkgRel));
+  return [
+    "# shipgate: if a line below refuses the commit, undo the fixes pre-commit made (a refused commit changes nothing).",
+    `shipgate_undo() { s=$?; [ "$s" = 0 ] || if [ -x ${bin} ]; then ${bin} run undo-fixes; else shipgate run undo-fixes; fi || true; exit "$s"; }`,
+    "trap shipgate_undo EXIT",
+  ].join("\n");
+}
+
+/** The user's hook with the trap after its shebang line, if any. */
+function withTrap(existing: string, trap: string): string {
+  if (trap === "") return existing;
+  if (!existing.startsWith("#!")) return `${trap}\n${existing}`;
+  const newline = existing.indexOf("\n");
+  return newline < 0 ? `${existing}\n${trap}` : `${existing.slice(0, newline + 1)}${trap}\n${existing.slice(newline + 1)}`;
 }
 
 function shellQuote(value: string): string {

@@ -18,6 +18,9 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** Marks shipgate errors across copies of this module (a bundled CLI and an installed package are two copies). */
 const BRAND = Symbol.for("shipgate.error");
 
+/** Where a config error's hint says the schema is; the CLI puts the path of the package that runs in its place. */
+export const SCHEMA_FILE = "node_modules/shipgate/schema.json";
+
 export function isShipgateError(value: unknown): value is ShipgateError {
   return value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true;
 }

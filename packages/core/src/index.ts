@@ -2,8 +2,9 @@
 export * from "./errors.js";
 export { messages } from "./messages.js";
 export { createDebug, type DebugFn } from "./debug.js";
+export { importModule } from "./import-module.js";
 export { Git, scrubGitEnv, splitZ, type GitResult, type GitRunOptions, type GitChild } from "./git/runner.js";
-export { openRepo, type Repo } from "./git/repo.js";
+export { openRepo, inheritedGit, type Repo, type OpenOptions } from "./git/repo.js";
 export { ObjectReader, type GitObject } from "./git/cat-file.js";
 export { isOid, isZeroOid, zeroOid, emptyTreeOid } from "./git/oid.js";
 export { parseDiffOutput, parseDiffPrefix } from "./git/diff-parse.js";
@@ -53,6 +54,19 @@ export {
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
 export { resolveFromProject } from "./policies/load-tool.js";
+export {
+  localTools,
+  runJob,
+  ToolSession,
+  type ToolHost,
+  type ToolRequest,
+  type OutcomeOf,
+  type EslintJob,
+  type EslintOutcome,
+  type PrettierJob,
+  type PrettierOutcome,
+  type LintMessage,
+} from "./policies/tool-jobs.js";
 export { checkMessage, lintMessage, DEFAULT_TYPES, type CommitMessageOptions, type LintResult } from "./policies/commit-message.js";
 export { runPolicies, linesRead, pluginPolicies, type Report, type PolicyRun, type RunOptions, type RunStatus } from "./run.js";
 export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js";

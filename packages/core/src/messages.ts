@@ -1,4 +1,5 @@
 /** Every user-facing sentence of the core in one place: what happened, how to fix it, where to read more. */
+import { SCHEMA_FILE } from "./errors.js";
 
 const DOCS = "https://github.com/shipgate/shipgate#readme";
 
@@ -13,8 +14,8 @@ function describeValue(value: unknown): string {
 
 export const messages = {
   docs: DOCS,
-  configHint: "Fix it in your config; node_modules/shipgate/schema.json lists every key and type (editors read it through $schema).",
-  unknownKey: (suggestion: string) => `unknown key${suggestion === "" ? " (check the spelling; schema.json lists the keys)" : suggestion}`,
+  configHint: `Fix it in your config; ${SCHEMA_FILE} lists every key and type (editors read it through $schema).`,
+  unknownKey: (suggestion: string) => `unknown key${suggestion === "" ? " (check the spelling)" : suggestion}`,
   wrongType: (expected: string, input: unknown) =>
     expected === "a list" && typeof input === "string"
       ? `expected a list, got the single value ${JSON.stringify(input)}: write [${JSON.stringify(input)}]`

@@ -8,7 +8,7 @@
  * - pid, and the process's start time in clock ticks since boot (Linux), so a pid reused by another process does not
  *   keep a dead run's leftovers alive.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./sha256.js";
 import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 
@@ -64,7 +64,7 @@ function machineId(): string {
   } catch {
     // not Linux: the host name alone tells machines apart
   }
-  return createHash("sha256").update(`${boot}\0${pidNamespace}\0${hostname()}`).digest("hex").slice(0, 8);
+  return sha256(`${boot}\0${pidNamespace}\0${hostname()}`).slice(0, 8);
 }
 
 /** State and start time of a process from /proc, or null without /proc (or no such process: then pidExists says). */

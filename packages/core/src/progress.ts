@@ -5,6 +5,7 @@
  */
 import { formatSize } from "./size.js";
 import { messages } from "./messages.js";
+import { now as clock } from "./clock.js";
 
 /** A policy that has run this long names the file it starts next. */
 export const SLOW_AFTER_MS = 2000;
@@ -21,7 +22,7 @@ export interface WorkItem {
 /** The callback a policy calls as it starts each file (the `index`th of `total`, from 0); lines go to `log`. */
 export type Working = (file: WorkItem, index: number, total: number) => void;
 
-export function progressReporter(policy: string, log: (line: string) => void, now: () => number = () => performance.now()): Working {
+export function progressReporter(policy: string, log: (line: string) => void, now: () => number = clock): Working {
   const started = now();
   let last: number | null = null;
   return (file, index, total) => {

@@ -3,12 +3,14 @@ import type { Change, FileChange, LineSelection, Stage } from "./change/types.js
 import { serves, unionLines } from "./change/lines.js";
 import type { Config } from "./config/schema.js";
 import { POLICIES } from "./policies/index.js";
-import type { AnyPolicy, Finding, Fix, Severity } from "./policies/policy.js";
+import type { AnyPolicy, Finding, Fix, PolicyResult, Severity } from "./policies/policy.js";
 import { ExitCode, InternalError, isShipgateError } from "./errors.js";
 import { messages } from "./messages.js";
 import { createDebug } from "./debug.js";
 import type { Plugin } from "./plugin/plugin.js";
 import { progressReporter } from "./progress.js";
+import { now } from "./clock.js";
+import type { ToolHost } from "./policies/tool-jobs.js";
 
 const debug = createDebug("shipgate:run");
 
@@ -23,6 +25,8 @@ export interface PolicyRun {
   reason?: string;
   /** What the user should know about this run, with the fix (e.g. eslint is not installed); reports always show it. */
   notice?: string;
+  /** What the run did, as data (JSON reports). */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 export interface Report {
@@ -52,6 +56,8 @@ export interface RunOptions {
   failOpen?: boolean;
   /** Where a long-running fixer or linter says what it works on (stderr); silent without it. */
   log?: (line: string) => void;
+  /** Where the tool policies (eslint, prettier) run their per-file work: worker threads, the lint daemon (see tool-jobs.ts). */
+  tools?: ToolHost;
 }
 
 /** The policies the given plugins contribute, for `RunOptions.extra`. */
@@ -60,7 +66,7 @@ export function pluginPolicies(plugins: readonly Plugin[]): AnyPolicy[] {
 }
 
 export async function runPolicies(change: Change, config: Config, options: RunOptions = {}): Promise<Report> {
-  const started = performance.now();
+  const started = now();
   const overlay = new Map<string, Buffer>();
   const read = async (file: FileChange): Promise<Buffer> => {
     const fixed = overlay.get(file.path);
@@ -78,15 +84,18 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
   }
   const runOne = async (item: Planned, seen: Change = change): Promise<PolicyRun> => {
     if (item.skip) return { id: item.policy.id, status: "skipped", durationMs: 0, findings: [], reason: item.skip };
-    const t0 = performance.now();
+    const t0 = now();
     let findings: Finding[];
     let skipped: string | undefined;
     let notice: string | undefined;
+    let details: PolicyResult["details"];
     try {
       const working = options.log ? { working: progressReporter(item.policy.id, options.log) } : {};
-      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working });
+      const tools = options.tools ? { tools: options.tools } : {};
+      const result = await item.policy.check({ change: seen, options: item.options, cwd, read, fixing, config, ...working, ...tools });
       skipped = result.skipped;
       notice = result.notice;
+      details = result.details;
       findings = result.issues.map((issue) => ({ ...issue, policy: item.policy.id, severity: issue.severity ?? item.severity }));
       for (const fix of result.fixes ?? []) overlay.set(fix.path, fix.content);
     } catch (error) {
@@ -98,8 +107,8 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
       const fix = configProblem ? (error.hint ?? messages.policyCrashedFix) : messages.policyCrashedFix;
       findings = options.failOpen ? [] : [{ policy: item.policy.id, severity: "error", message, fix, crashed: true }];
     }
-    const durationMs = performance.now() - t0;
-    const told = notice === undefined ? {} : { notice };
+    const durationMs = now() - t0;
+    const told = { ...(notice === undefined ? {} : { notice }), ...(details === undefined ? {} : { details }) };
     if (skipped !== undefined && findings.length === 0) return { id: item.policy.id, status: "skipped", durationMs, findings, reason: skipped, ...told };
     const status: RunStatus = findings.some((f) => f.severity === "error") ? "fail" : findings.length > 0 ? "warn" : "pass";
     return { id: item.policy.id, status, durationMs, findings, ...told };
@@ -116,10 +125,17 @@ export async function runPolicies(change: Change, config: Config, options: RunOp
     runs: ordered,
     findings,
     fixes: [...overlay].map(([path, content]) => ({ path, content })),
-    exitCode: findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass,
-    durationMs: performance.now() - started,
+    exitCode: exitCodeOf(findings),
+    durationMs: now() - started,
     checked: { commits: change.commits.length, files: change.files.length, refs: change.refs.length },
   };
+}
+
+/** 1 when an error blocks the change; else 2 when a policy could not judge it here (`inconclusive`); else 0. */
+function exitCodeOf(findings: readonly Finding[]): ExitCode {
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.some((f) => f.inconclusive !== true)) return ExitCode.Blocked;
+  return errors.length > 0 ? ExitCode.Usage : ExitCode.Pass;
 }
 
 /**

@@ -29,11 +29,14 @@ export function migrationsGate(configFile: string): GateFn {
         to: input.to.sha,
         log: (line) => lines.push(line),
       });
-      const errors = report.findings.filter((finding) => finding.severity === "error").length;
+      const errors = report.findings.filter((finding) => finding.severity === "error");
       const output = [...lines, core.formatReport(report, "text", { colour: false })].join("\n");
-      return report.exitCode === core.ExitCode.Pass
-        ? { ok: true, reason: messages.gatePassed(report.findings.length), output }
-        : { ok: false, reason: messages.gateFindings(errors), output };
+      if (report.exitCode === core.ExitCode.Pass) return { ok: true, reason: messages.gatePassed(report.findings.length), output };
+      // Exit 2: nothing refused the release, but the gate could not judge it here (an old schema it cannot rebuild).
+      const unjudged = errors.find((finding) => finding.inconclusive === true);
+      if (report.exitCode !== core.ExitCode.Blocked && unjudged !== undefined)
+        return { ok: false, reason: messages.gateInconclusive(unjudged.message), output };
+      return { ok: false, reason: messages.gateFindings(errors.length), output };
     } catch (error) {
       const { message, hint } = core.describeError(error);
       return { ok: false, reason: messages.gateFailed(message), output: [...lines, message, hint ?? ""].join("\n") };

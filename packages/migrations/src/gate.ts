@@ -16,6 +16,8 @@ import {
   type Report,
 } from "@shipgate/core";
 import { messages } from "./messages.js";
+import { cacheOptions, openParseCacheOf } from "./cache/options.js";
+import { saveParseCache } from "./cache/parse-cache.js";
 import { guardRun } from "./guard.js";
 import { resolveRange, type ResolvedRange } from "./release.js";
 import { migrationsSection, type MigrationsSettings } from "./settings.js";
@@ -65,6 +67,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     // This package's policies run even when the config names none of them (then it was loaded without this plugin).
     const plugins = [migrationsPlugin, ...options.plugins.filter((plugin) => plugin.package !== migrationsPlugin.package)];
     // The database is checked first, leftovers of killed runs go, and a signal cleans up what this run made.
+    // Migration files parsed by an earlier run are not parsed again (cache/parse-cache.ts).
+    openParseCacheOf(cacheOptions(options.repo.commonDir));
     const report = await guardRun({ repo: options.repo, settings, ...(options.log ? { log: options.log } : {}) }, () =>
       runPolicies(change, config, {
         extra: pluginPolicies(plugins),
@@ -72,6 +76,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
         ...(options.only === undefined ? {} : { only: options.only }),
       }),
     );
+    saveParseCache();
     return { range, report };
   } finally {
     change.objects.close();

@@ -12,6 +12,7 @@ export { runGate, GATE_DEFAULTS, type GateOptions, type GateResult } from "./gat
 export { plugin } from "./plugin.js";
 export { immutabilityPolicy } from "./immutability.js";
 export { verifyRelease, type VerifyFinding, type VerifyOptions, type VerifyResult } from "./dynamic/verify.js";
+export { describeDynamic, type DynamicSummary } from "./dynamic/summary.js";
 export { snapshotCatalog, diffCatalog } from "./dynamic/catalog.js";
 export { openPglite, openServer, type Database } from "./dynamic/database.js";
 export { loadMigrations, listTree, inMigrationDirs } from "./tree.js";

@@ -1,7 +1,7 @@
-/** Lints standalone SQL files (`shipgate migrations lint a.sql b.sql`): each file is a migration of the plain layout. */
+/** Lints standalone SQL texts as one release: each file a migration of the plain layout (or the one given), in the order given. */
 import { lintRelease, type LintFinding, type LintOptions, type MigrationSource } from "./lint.js";
 import type { LayoutName, Migration, TransactionMode } from "./layout/discover.js";
-import { decodeSql, type EncodingProblem } from "./sql/encoding.js";
+import { decodeSql, withoutByteOrderMark, type EncodingProblem } from "./sql/encoding.js";
 
 export interface TextFile {
   path: string;
@@ -19,28 +19,33 @@ export interface LintTextOptions extends LintOptions {
   hasDowns?: boolean;
 }
 
-/** Lints files in the order given, as one release. */
+/** Lints files in the order given, as one release on top of `options.before`. */
 export async function lintFiles(files: readonly TextFile[], options: LintTextOptions = {}): Promise<LintFinding[]> {
-  const source = (path: string, content: string | Uint8Array, downContent: string | Uint8Array | null): MigrationSource => {
-    const migration = standalone(path, options, downContent !== null);
-    const up = decoded(path, content);
-    const down = downContent === null ? null : decoded(migration.down ?? path, downContent);
-    const encoding = [up, down].flatMap((d) => (d?.problem ? [{ path: d.path, problem: d.problem }] : []));
-    return { migration, up: up.text, down: down?.text ?? null, ...(encoding.length > 0 ? { encoding } : {}) };
-  };
-  const before = (options.before ?? []).map((text, i) => source(`before-${i}.sql`, text, null));
-  return lintRelease(
-    before,
-    files.map((f) => source(f.path, f.text, f.down ?? null)),
+  const before = textSources(
+    (options.before ?? []).map((text, i) => ({ path: `before-${i}.sql`, text })),
     options,
   );
+  return lintRelease(before, textSources(files, options), options);
 }
 
-function decoded(path: string, content: string | Uint8Array): { path: string; text: string; problem: EncodingProblem | null } {
-  return typeof content === "string" ? { path, text: content, problem: null } : { path, ...decodeSql(content) };
+/** Each file as a migration of `options.layout` (plain by default) with the down given beside it, in the order given. */
+export function textSources(files: readonly TextFile[], options: Omit<LintTextOptions, "before"> = {}): MigrationSource[] {
+  return files.map((file) => {
+    const downContent = file.down ?? null;
+    const migration = standalone(file.path, options, downContent !== null);
+    const up = decoded(file.path, file.text);
+    const down = downContent === null ? null : decoded(migration.down ?? file.path, downContent);
+    const encoding = [up, down].flatMap((d) => (d?.problem ? [{ path: d.path, problem: d.problem }] : []));
+    return { migration, up: up.text, down: down?.text ?? null, ...(encoding.length > 0 ? { encoding } : {}) };
+  });
 }
 
-function standalone(path: string, options: LintTextOptions, hasDown: boolean): Migration {
+/** Bytes decoded with their encoding problem; text as given, without a byte order mark (as decoding drops it). */
+export function decoded(path: string, content: string | Uint8Array): { path: string; text: string; problem: EncodingProblem | null } {
+  return typeof content === "string" ? { path, text: withoutByteOrderMark(content), problem: null } : { path, ...decodeSql(content) };
+}
+
+function standalone(path: string, options: Omit<LintTextOptions, "before">, hasDown: boolean): Migration {
   return {
     layout: options.layout ?? "plain",
     version: "",

@@ -6,7 +6,8 @@ import type { OldReads } from "./queries.js";
 import { RULE_IDS, ruleCategory, rulesFor } from "./rules/index.js";
 import { DEFAULT_SEVERITY, type Category, type FileState } from "./rules/rule.js";
 import type { EncodingProblem } from "./sql/encoding.js";
-import { loadParser, parseSql, type ParsedSql, type Statement } from "./sql/parse.js";
+import { parseSql, type ParsedSql, type Statement } from "./sql/parse.js";
+import { loadParserFor } from "./cache/parse-cache.js";
 import { SchemaState } from "./state.js";
 import { readSuppressions, suppressedBy } from "./suppress.js";
 
@@ -44,22 +45,46 @@ export interface LintOptions {
 
 /** Lints the migrations a release adds, given every migration the previous release already had. */
 export async function lintRelease(previous: readonly MigrationSource[], added: readonly MigrationSource[], options: LintOptions = {}): Promise<LintFinding[]> {
-  await loadParser();
+  // Files parsed before (cache/parse-cache.ts) need no parser: a run over unchanged files skips its compile.
+  await loadParserFor([...previous, ...added].flatMap((source) => [upText(source), downText(source) ?? ""]));
   const state = new SchemaState();
   for (const source of previous) for (const statement of upSql(source).statements) state.apply(statement);
-  state.inRelease = true;
+  state.startRelease();
   return added.flatMap((source) => lintMigration(source, state, options));
+}
+
+/**
+ * Lints migrations one after another, each a release of its own on top of the ones before it: how a migration tool
+ * applies a directory, and what `shipgate migrations lint <files>` checks.
+ */
+export async function lintSequence(sources: readonly MigrationSource[], options: LintOptions = {}): Promise<LintFinding[]> {
+  await loadParserFor(sources.flatMap((source) => [upText(source), downText(source) ?? ""]));
+  const state = new SchemaState();
+  return sources.flatMap((source) => {
+    state.startRelease();
+    return lintMigration(source, state, options);
+  });
 }
 
 /** The parsed up migration (dbmate: its `-- migrate:up` section). */
 export function upSql(source: MigrationSource): ParsedSql {
-  return parseSql(source.migration.layout === "dbmate" ? dbmateSection(source.up, "up") : source.up);
+  return parseSql(upText(source));
 }
 
 /** The parsed down migration, or null when there is none. */
 export function downSql(source: MigrationSource): ParsedSql | null {
-  if (source.migration.layout === "dbmate") return parseSql(dbmateSection(source.up, "down"));
-  return source.down === null ? null : parseSql(source.down);
+  const text = downText(source);
+  return text === null ? null : parseSql(text);
+}
+
+/** The text of the up migration (dbmate: its `-- migrate:up` section). */
+export function upText(source: MigrationSource): string {
+  return source.migration.layout === "dbmate" ? dbmateSection(source.up, "up") : source.up;
+}
+
+/** The text of the down migration, or null when there is none. */
+export function downText(source: MigrationSource): string | null {
+  return source.migration.layout === "dbmate" ? dbmateSection(source.up, "down") : source.down;
 }
 
 function lintMigration(source: MigrationSource, state: SchemaState, options: LintOptions): LintFinding[] {

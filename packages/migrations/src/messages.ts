@@ -29,6 +29,8 @@ export const messages = {
   dropDefaultFix: "Keep the default until no release relies on it: make the application always set the column, then drop the default a release later.",
   changeType: (table: string, column: string, from: string, to: string) =>
     `changes the type of ${table}.${column} from ${from} to ${to}: ${old} reads and writes the old type, and the table is rewritten under an ACCESS EXCLUSIVE lock`,
+  /** A column type the release renamed, e.g. `status_old (the previous release's status)`. */
+  renamedType: (type: string, original: string) => `${type} (the previous release's ${original})`,
   changeTypeUnknown: (table: string, column: string, to: string) =>
     `changes the type of ${table}.${column} to ${to}: ${old} reads and writes the old type (not a known binary-coercible widening)`,
   changeTypeFix: "Add a column of the new type, write both, backfill, move reads, and drop the old column later; widening varchar/numeric is safe.",
@@ -117,9 +119,27 @@ export const messages = {
   queryFailsBeforeFix: "Fix the declared query set of the previous release (the `migrations.queries` globs) so every query prepares there.",
   applyFailed: (path: string, line: number, error: string) => `migration ${path}:${line} fails to apply: ${error}`,
   applyFailedFix: "Fix the migration so it applies on a copy of the previous release's schema.",
-  oldApplyFailed: (path: string, line: number, error: string) => `the previous release's migration ${path}:${line} fails to apply: ${error}`,
-  oldApplyFailedFix: "The previous release's migrations must apply on an empty database; check the extensions and roles they need.",
-  downMismatch: (name: string, differences: string) => `rolling back this release's migrations does not restore the schema (${name}): ${differences}`,
+  previousSchemaFailed: (where: string, error: string, engine: string) =>
+    `cannot reproduce the previous release's schema here: ${where} fails: ${error} (on ${engine}); the migrations this release adds were not applied, so the database check could not judge them`,
+  previousSchemaFix: (embedded: boolean) =>
+    embedded
+      ? "The previous release's migrations built production's schema; build it where they can: pass --database <url> (or SHIPGATE_DATABASE_URL, migrations.database.url) of a PostgreSQL server that has what they need (extensions, roles), or skip the database with --static."
+      : "Give that server what the previous release's migrations need (extensions, roles), or pass --database <url> of a server that has it; or skip the database with --static.",
+  needsExtension: (where: string, extension: string, engine: string, bundled: readonly string[] | null) =>
+    bundled === null
+      ? `${where} needs extension ${extension}, which ${engine} does not have (pg_available_extensions)`
+      : `${where} needs extension ${extension}, which ${engine} does not bundle (it bundles ${bundled.join(", ")})`,
+  previousSchemaExtension: (needs: string) =>
+    `cannot reproduce the previous release's schema here: ${needs}; the migrations this release adds were not applied, so the database check could not judge them`,
+  releaseExtension: (needs: string) => `cannot verify this release here: ${needs}`,
+  extensionFix: (extension: string, embedded: boolean) =>
+    embedded
+      ? `Verify on a PostgreSQL server that has extension ${extension}: pass --database <url> (or SHIPGATE_DATABASE_URL, migrations.database.url); or skip the database with --static.`
+      : `Install extension ${extension} on that server (its package, then it shows in pg_available_extensions), or pass --database <url> of a server that has it; or skip the database with --static.`,
+  bookkeepingFailed: (table: string, error: string) => `keeping the migration tool's table ${table} as the tool does fails after it: ${error}`,
+  downMismatch: (name: string, differences: string) =>
+    `the down migration of ${name} does not restore the schema its up migration started from: ${differences}`,
+  downChainMismatch: (names: string, differences: string) => `rolling back this release's migrations does not restore the schema (${names}): ${differences}`,
   downMismatchFix: "Make each down migration undo exactly what its up migration does.",
   downFailed: (path: string, line: number, error: string) => `down migration ${path}:${line} fails: ${error}`,
   testFailed: (command: string, code: number, tail: string) =>
@@ -147,4 +167,26 @@ export const messages = {
     `cancelled by ${signal}, and stopped again during the cleanup${left.length > 0 ? `; left ${left.join(", ")}` : ""}`,
   cancelledLeftHint: "The next shipgate gate or verify in this repository (and on this database server) removes what is left, once this process has ended.",
   cleanupTimedOut: (seconds: number) => `no answer within ${seconds}s`,
+  schemaTemplateMarker:
+    "shipgate gate: a copy of a release's schema, which later gates copy instead of applying its migrations again; safe to drop (SHIPGATE_CACHE=off stops making them)",
+  dynamicSkipped: (reason: string) => `dynamic check skipped: ${reason}`,
+  dynamicOff: "turned off (--static or migrations.dynamic: false)",
+  dynamicNothingAdded: "the release adds no migration",
+  dynamicRan: (engine: string, extensions: readonly string[], done: readonly string[]) =>
+    `dynamic check ran on ${engine}${extensions.length > 0 ? ` with extensions ${extensions.join(", ")}` : ""}: ${done.join(", ")}`,
+  dynamicInconclusive: (engine: string, reason: string) => `dynamic check could not judge the release on ${engine}: ${reason}`,
+  previousNotBuilt: (where: string) => `the previous release's schema cannot be built here (${where})`,
+  extensionMissing: (extension: string, where: string) => `the release needs extension ${extension} (${where})`,
+  builtPrevious: (count: number) => `built the previous schema from ${count} migration${count === 1 ? "" : "s"}`,
+  copiedPrevious: (count: number) => `copied the previous schema (${count} migration${count === 1 ? "" : "s"}) from the cache`,
+  builtPreviousOnCopy: (count: number, cached: number) =>
+    `built the previous schema from ${count} migration${count === 1 ? "" : "s"}, ${cached} of them from the cache`,
+  appliedNew: (applied: number, added: number) => `applied ${applied} of ${added} new`,
+  queriesStillPrepare: (still: number, declared: number) => `${still} of ${declared} old queries still prepare`,
+  noQueries: "no old queries declared (migrations.queries)",
+  downsVerified: (verified: number, total: number) => `${verified} of ${total} downs restore the schema`,
+  downsSkipped: (why: string) => `downs not checked: ${why}`,
+  downsNoneInLayout: "the layout has no down migrations",
+  downsMissing: (name: string) => `${name} has no usable down migration`,
+  downsNotReached: "the release did not apply",
 } as const;

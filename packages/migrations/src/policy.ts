@@ -15,7 +15,8 @@ export const migrationsPolicy = definePolicy({
   async check({ change, config }) {
     const ref = change.refs[0];
     if (!ref || ref.deleted) return { issues: [] };
-    const { checkRelease } = await import("./release-check.js");
-    return { issues: (await checkRelease(change, ref.oldOid, ref.newOid, readSection(config, migrationsSection))).issues };
+    const [{ checkRelease }, { describeDynamic }] = await Promise.all([import("./release-check.js"), import("./dynamic/summary.js")]);
+    const { issues, dynamic } = await checkRelease(change, ref.oldOid, ref.newOid, readSection(config, migrationsSection));
+    return { issues, notice: describeDynamic(dynamic), details: { dynamic } };
   },
 });

@@ -1,7 +1,9 @@
 /** The migrations policy's check: static rules over the release's new migrations, then the dynamic check. */
 import { compileGlobs, isZeroOid, type Change, type Issue } from "@shipgate/core";
+import { cacheOptions } from "./cache/options.js";
 import { runInWorktree } from "./dynamic/test-command.js";
-import { verifyRelease, type VerifyResult } from "./dynamic/verify.js";
+import { skipped, type DynamicSummary } from "./dynamic/summary.js";
+import { verifyRelease } from "./dynamic/verify.js";
 import { lintRelease, type MigrationSource } from "./lint.js";
 import { messages } from "./messages.js";
 import { collectReads, readQueryFile, type DeclaredQuery } from "./queries.js";
@@ -14,7 +16,8 @@ export interface ReleaseCheck {
   added: MigrationSource[];
   previous: MigrationSource[];
   queries: DeclaredQuery[];
-  verify: VerifyResult | null;
+  /** What the dynamic check did: ran (on which engine, how far), skipped and why, or could not judge the release here. */
+  dynamic: DynamicSummary;
 }
 
 /** Checks the release `to` against the previous release `from` (the zero id for a first release). */
@@ -39,35 +42,41 @@ export async function checkRelease(
   const queries = loaded.queries;
   const oldReads = queries.length > 0 ? collectReads(queries) : null;
   const commitOf = new Map(change.files.map((f) => [f.path, f.commit]));
-  const issue = (rule: string, finding: { severity: "error" | "warn"; path: string; line: number; column?: number; message: string; fix: string }): Issue => {
-    const commit = commitOf.get(finding.path);
+  const issue = (
+    rule: string,
+    finding: { severity: "error" | "warn"; path?: string; line?: number; column?: number; message: string; fix: string; inconclusive?: true },
+  ): Issue => {
+    const commit = finding.path === undefined ? undefined : commitOf.get(finding.path);
     return {
       message: `[${rule}] ${finding.message}`,
       fix: finding.fix,
       severity: finding.severity,
-      path: finding.path,
-      line: finding.line,
+      ...(finding.path === undefined ? {} : { path: finding.path }),
+      ...(finding.line === undefined ? {} : { line: finding.line }),
       ...(finding.column === undefined ? {} : { column: finding.column }),
       ...(commit ? { commit } : {}),
+      ...(finding.inconclusive ? { inconclusive: true as const } : {}),
     };
   };
   const findings = await lintRelease(previous.sources, added, { rules: settings.rules, oldReads });
   const issues = findings.map((f) => issue(f.rule, f));
   for (const error of loaded.errors) issues.push(issue("old-query-invalid", { severity: "warn", ...error, fix: messages.queryFailsBeforeFix }));
-  let verify: VerifyResult | null = null;
+  let dynamic: DynamicSummary = skipped(settings.dynamic ? messages.dynamicNothingAdded : messages.dynamicOff);
   if (settings.dynamic && added.length > 0) {
     const test = settings.test;
-    verify = await verifyRelease({
+    const verify = await verifyRelease({
       previous: previous.sources,
       added,
       queries,
       databaseUrl: settings.database?.url,
       runOldTests: test && !first ? (url) => runInWorktree(repo, from, test, url) : null,
+      cache: cacheOptions(repo.commonDir),
       ...(log ? { log } : {}),
     });
     issues.push(...verify.findings.map((f) => issue(f.rule, f)));
+    dynamic = verify.summary;
   }
-  return { issues, added, previous: previous.sources, queries, verify };
+  return { issues, added, previous: previous.sources, queries, dynamic };
 }
 
 /** The previous release's declared queries: every file at `rev` matching the `queries` globs. */

@@ -1,6 +1,7 @@
-/** What the migrations build up, statement by statement: tables, columns, indexes and what this release created. */
+/** What the migrations build up, statement by statement: tables, columns, indexes, types and what this release created. */
 import type { Statement } from "./sql/parse.js";
-import { as, columnConstraints, list, names, relationName, str, typeRef, type Fields, type TypeRef } from "./sql/nodes.js";
+import { as, columnConstraints, list, names, relationName, str, objectName, typeRef, type Fields, type TypeRef } from "./sql/nodes.js";
+import { selectColumns } from "./sql/select-columns.js";
 
 export interface ColumnState {
   type: TypeRef | undefined;
@@ -14,25 +15,52 @@ export interface ColumnState {
 
 export interface TableState {
   columns: Map<string, ColumnState>;
+  /** Created by this release, or temporary (a session's own table): nothing of the previous release can use it. */
   createdInRelease: boolean;
   /** Constraints added NOT VALID in this release and not validated yet, by name. */
   notValid: Map<string, { column: string | null; validatedBy: Statement | null }>;
 }
 
-/** The schema model one release's analysis shares across its migrations. */
+/**
+ * The schema model that one analysis builds statement by statement. What the statements create belongs to the current
+ * release until `startRelease()` makes it the previous release's schema.
+ */
 export class SchemaState {
   readonly tables = new Map<string, TableState>();
+  /** Temporary tables of the current release; they hide permanent tables of the same name, as pg_temp comes first. */
+  readonly #temporary = new Map<string, TableState>();
   /** Index name -> table. */
   readonly indexes = new Map<string, string>();
+  /** Types (`type` or `schema.type`) this release created, under their current names. */
   readonly typesCreatedInRelease = new Set<string>();
-  /** True while the statements being applied belong to the release under review. */
-  inRelease = false;
+  /** Types of the previous release that this release renamed: current name -> the name the previous release knows. */
+  readonly typesRenamedInRelease = new Map<string, string>();
+  /** What this release marked as its own, for startRelease (a lint of files starts a release per file). */
+  readonly #madeInRelease: (TableState | ColumnState)[] = [];
 
-  table(name: string | undefined): TableState | undefined {
-    return name === undefined ? undefined : this.tables.get(name);
+  /**
+   * Makes everything so far the previous release's schema: nothing is new any more, checks validated so far count as
+   * validated before, and temporary tables are gone with the session that made them.
+   */
+  startRelease(): void {
+    this.#temporary.clear();
+    this.typesCreatedInRelease.clear();
+    this.typesRenamedInRelease.clear();
+    for (const made of this.#madeInRelease) {
+      if ("columns" in made) made.createdInRelease = false;
+      else {
+        made.addedInRelease = false;
+        if (made.notNullChecked === "release") made.notNullChecked = "before";
+      }
+    }
+    this.#madeInRelease.length = 0;
   }
 
-  /** True when the table is known and was created by this release (nothing old can use it yet). */
+  table(name: string | undefined): TableState | undefined {
+    return name === undefined ? undefined : (this.#temporary.get(name) ?? this.tables.get(name));
+  }
+
+  /** True when the table is known and was created by this release or is temporary (nothing old can use it yet). */
   isNew(name: string | undefined): boolean {
     return this.table(name)?.createdInRelease === true;
   }
@@ -42,6 +70,12 @@ export class SchemaState {
     switch (statement.kind) {
       case "CreateStmt":
         return this.#create(n);
+      case "CreateTableAsStmt":
+        if (n["objtype"] === "OBJECT_TABLE") this.#createFromQuery(n["into"], as(n["query"], "SelectStmt"), n["if_not_exists"] === true);
+        return;
+      case "SelectStmt":
+        if (n["intoClause"] !== undefined) this.#createFromQuery(n["intoClause"], n, false);
+        return;
       case "AlterTableStmt":
         return this.#alter(n, statement);
       case "RenameStmt":
@@ -54,18 +88,42 @@ export class SchemaState {
         if (table !== undefined && name !== undefined) this.indexes.set(name, table);
         return;
       }
-      case "CreateEnumStmt": {
-        const name = names(n["typeName"]).join(".");
-        if (this.inRelease) this.typesCreatedInRelease.add(name);
+      case "CreateEnumStmt":
+      case "CreateRangeStmt":
+        this.typesCreatedInRelease.add(objectName(names(n["typeName"])));
+        return;
+      case "CompositeTypeStmt": {
+        const name = relationName(n["typevar"]);
+        if (name !== undefined) this.typesCreatedInRelease.add(name);
         return;
       }
     }
   }
 
-  #create(n: Fields): void {
-    const name = relationName(n["relation"]);
+  /** Adds a table the release creates; `CREATE ... IF NOT EXISTS` of a table that exists changes nothing. */
+  #add(relation: unknown, table: TableState, ifNotExists: boolean): void {
+    const name = relationName(relation);
     if (name === undefined) return;
-    const table: TableState = { columns: new Map(), createdInRelease: this.inRelease, notValid: new Map() };
+    const tables = (relation as Fields)["relpersistence"] === "t" ? this.#temporary : this.tables;
+    if (ifNotExists && tables.has(name)) return;
+    tables.set(name, table);
+    this.#made(table);
+  }
+
+  /** `CREATE TABLE ... AS` and `SELECT ... INTO`: the columns of the query, named by the column list when there is one. */
+  #createFromQuery(into: unknown, select: Fields | null, ifNotExists: boolean): void {
+    const clause = into as Fields | undefined;
+    if (clause === undefined || select === null) return;
+    const renamed = names(clause["colNames"]);
+    const columns = new Map<string, ColumnState>();
+    selectColumns(select, (name) => this.table(name)?.columns).forEach((column, i) => {
+      columns.set(renamed[i] ?? column.name, { type: column.type, notNull: false, hasDefault: false, notNullChecked: "no", addedInRelease: false });
+    });
+    this.#add(clause["rel"], { columns, createdInRelease: true, notValid: new Map() }, ifNotExists);
+  }
+
+  #create(n: Fields): void {
+    const table: TableState = { columns: new Map(), createdInRelease: true, notValid: new Map() };
     for (const element of list(n["tableElts"])) {
       const column = as(element, "ColumnDef");
       if (column) table.columns.set(str(column["colname"]) ?? "", columnFrom(column));
@@ -77,7 +135,7 @@ export class SchemaState {
         }
       }
     }
-    this.tables.set(name, table);
+    this.#add(n["relation"], table, n["if_not_exists"] === true);
   }
 
   #alter(n: Fields, statement: Statement): void {
@@ -91,7 +149,7 @@ export class SchemaState {
       switch (cmd["subtype"]) {
         case "AT_AddColumn": {
           const def = as(cmd["def"], "ColumnDef");
-          if (def) table.columns.set(str(def["colname"]) ?? "", { ...columnFrom(def), addedInRelease: this.inRelease });
+          if (def) table.columns.set(str(def["colname"]) ?? "", this.#made({ ...columnFrom(def), addedInRelease: true }));
           break;
         }
         case "AT_DropColumn":
@@ -118,7 +176,7 @@ export class SchemaState {
           if (c["skip_validation"] === true) table.notValid.set(str(c["conname"]) ?? "", { column: checked, validatedBy: null });
           else if (checked !== null) {
             const col = table.columns.get(checked);
-            if (col) col.notNullChecked = this.inRelease ? "release" : "before";
+            if (col) this.#made(col).notNullChecked = "release";
           }
           break;
         }
@@ -127,7 +185,7 @@ export class SchemaState {
           if (pending) {
             pending.validatedBy = statement;
             const col = pending.column === null ? undefined : table.columns.get(pending.column);
-            if (col) col.notNullChecked = this.inRelease ? "release" : "before";
+            if (col) this.#made(col).notNullChecked = "release";
           }
           break;
         }
@@ -136,14 +194,16 @@ export class SchemaState {
   }
 
   #rename(n: Fields): void {
+    if (n["renameType"] === "OBJECT_TYPE" || n["renameType"] === "OBJECT_DOMAIN") return this.#renameType(names(as(n["object"], "List")?.["items"]), n);
     const from = relationName(n["relation"]);
     const table = this.table(from);
     const to = str(n["newname"]);
     if (!table || from === undefined || to === undefined) return;
     if (n["renameType"] === "OBJECT_TABLE") {
-      this.tables.delete(from);
+      const tables = this.#tablesOf(from);
+      tables.delete(from);
       const schema = from.includes(".") ? `${from.split(".")[0] ?? ""}.` : "";
-      this.tables.set(`${schema}${to}`, table);
+      tables.set(`${schema}${to}`, table);
     } else if (n["renameType"] === "OBJECT_COLUMN") {
       const old = str(n["subname"]);
       const column = old === undefined ? undefined : table.columns.get(old);
@@ -154,14 +214,46 @@ export class SchemaState {
     }
   }
 
+  /** `ALTER TYPE a RENAME TO b`: columns of type a now have type b, and a new type may take the name a. */
+  #renameType(parts: string[], n: Fields): void {
+    const to = str(n["newname"]);
+    const oldName = parts[parts.length - 1];
+    if (to === undefined || oldName === undefined) return;
+    const from = objectName(parts);
+    const renamed = objectName([...parts.slice(0, -1), to]);
+    if (this.typesCreatedInRelease.delete(from)) this.typesCreatedInRelease.add(renamed);
+    else {
+      this.typesRenamedInRelease.set(renamed, this.typesRenamedInRelease.get(from) ?? from);
+      this.typesRenamedInRelease.delete(from);
+    }
+    for (const table of [...this.tables.values(), ...this.#temporary.values()]) {
+      for (const column of table.columns.values()) if (column.type?.name === oldName) column.type = { ...column.type, name: to };
+    }
+  }
+
   #drop(n: Fields): void {
     for (const object of list(n["objects"])) {
+      if (n["removeType"] === "OBJECT_TYPE") {
+        const type = objectName(names(as(object, "TypeName")?.["names"]));
+        this.typesCreatedInRelease.delete(type);
+        this.typesRenamedInRelease.delete(type);
+        continue;
+      }
       const parts = names(as(object, "List")?.["items"]);
-      const name = parts.length === 2 && parts[0] === "public" ? parts[1] : parts.join(".");
-      if (name === undefined) continue;
-      if (n["removeType"] === "OBJECT_TABLE") this.tables.delete(name);
+      const name = objectName(parts);
+      if (n["removeType"] === "OBJECT_TABLE") this.#tablesOf(name).delete(name);
       if (n["removeType"] === "OBJECT_INDEX") this.indexes.delete(parts[parts.length - 1] ?? name);
     }
+  }
+
+  #made<T extends TableState | ColumnState>(made: T): T {
+    this.#madeInRelease.push(made);
+    return made;
+  }
+
+  /** The map that holds `name`: a temporary table hides a permanent one of the same name. */
+  #tablesOf(name: string): Map<string, TableState> {
+    return this.#temporary.has(name) ? this.#temporary : this.tables;
   }
 }
 

@@ -5,6 +5,7 @@ import { detectLayout, discoverMigrations, type LayoutName } from "./layout/disc
 import type { MigrationSource } from "./lint.js";
 import { decodeSql, type DecodedSql } from "./sql/encoding.js";
 import { DEFAULT_DIRS, type MigrationsSettings } from "./settings.js";
+import { migrationSources } from "./sources.js";
 
 export interface TreeEntry {
   path: string;
@@ -52,22 +53,15 @@ export async function loadMigrations(
   const wanted = settings.dirs.length > 0 ? settings.dirs.map(trimSlash) : DEFAULT_DIRS;
   const entries = (await listTree(repo, rev, wanted)).filter((e) => e.path.endsWith(".sql") || e.path.endsWith("/metadata.toml"));
   const decoded = await readSql(objects, entries);
-  const texts = new Map([...decoded].map(([path, sql]) => [path, sql.text]));
   const release: ReleaseMigrations = { sources: [], dirs: [] };
   for (const dir of wanted) {
-    const files = new Map([...texts].filter(([path]) => path.startsWith(`${dir}/`)));
+    const files = new Map([...decoded].filter(([path]) => path.startsWith(`${dir}/`)));
     if (files.size === 0) continue;
-    const layout = settings.layout === "auto" ? detectLayout(files) : settings.layout;
+    const texts = new Map([...files].map(([path, sql]) => [path, sql.text]));
+    const layout = settings.layout === "auto" ? detectLayout(texts) : settings.layout;
     if (layout === null) continue;
     release.dirs.push({ dir, layout });
-    for (const migration of discoverMigrations(files, layout)) {
-      const down = migration.down === null || migration.down === migration.up ? null : (files.get(migration.down) ?? null);
-      const encoding = [migration.up, down === null ? null : migration.down].flatMap((path) => {
-        const problem = path === null ? null : (decoded.get(path)?.problem ?? null);
-        return path === null || problem === null ? [] : [{ path, problem }];
-      });
-      release.sources.push({ migration, up: files.get(migration.up) ?? "", down, ...(encoding.length > 0 ? { encoding } : {}) });
-    }
+    release.sources.push(...migrationSources(files, discoverMigrations(texts, layout)));
   }
   return release;
 }

@@ -157,8 +157,8 @@ export function gitVersion(): string {
 
 /** The monorepo root (for the built CLI and its node_modules). */
 export const ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
-/** The built `shipgate` executable (tests run after `tsc -b`). */
-export const SHIPGATE_BIN = `${ROOT}/packages/cli/bin.js`;
+/** The built `shipgate` executable, as the package's bin names it (tests run after `pnpm build`). */
+export const SHIPGATE_BIN = `${ROOT}/packages/cli/bin.cjs`;
 
 /**
  * Makes tools installed in the monorepo (prettier, eslint, ...) resolvable from a test repo, as if installed there.

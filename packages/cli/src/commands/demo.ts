@@ -97,7 +97,7 @@ function createDemoRepo(root: string, io: Io): DemoRepo {
   const remote = join(root, "remote.git");
   const hooks = join(root, "hooks");
   mkdirSync(dir);
-  const bin = fileURLToPath(new URL("../../bin.js", import.meta.url));
+  const bin = fileURLToPath(new URL("../../bin.cjs", import.meta.url));
   const env: NodeJS.ProcessEnv = {
     ...io.env,
     GIT_CONFIG_NOSYSTEM: "1",

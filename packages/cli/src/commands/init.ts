@@ -19,7 +19,8 @@ const init: Command = async (argv, io) => {
   const rel = (path: string) => relative(io.cwd, path) || ".";
   io.stdout.write(`shipgate: hooks pre-commit, commit-msg, pre-push written to ${rel(result.hooksDir)}\n`);
   io.stdout.write(`shipgate: package.json prepare script: ${result.prepare}\n`);
-  if (result.config === "kept") io.stdout.write(`shipgate: kept your existing ${rel(result.configFile)}\n`);
+  // Kept over an explicit --preset: the notice below says so, and how to apply the preset.
+  if (result.config === "kept") io.stdout.write(values.preset === undefined ? `shipgate: kept your existing ${rel(result.configFile)}\n` : "");
   else io.stdout.write(`shipgate: ${result.config === "written" ? "wrote" : "replaced"} ${rel(result.configFile)} (extends ${result.preset})\n`);
   io.stdout.write(result.active ? "shipgate: hooks are active (core.hooksPath set by husky)\n" : "");
   for (const notice of result.notices) io.stderr.write(`shipgate: ${notice}\n`);

@@ -7,12 +7,16 @@ import { setFlagsFromString } from "node:v8";
 import { ExitCode, UsageError } from "@shipgate/core/errors";
 import type * as StaticAnalysis from "@shipgate/migrations/static";
 import type { Command, Io } from "../io.js";
-import { parse, parseSubcommand } from "../args.js";
+import { didYouMean, parse, parseSubcommand } from "../args.js";
 import { messages } from "../messages.js";
 import { requireCached } from "../code-cache.js";
+import { createDebug } from "@shipgate/core/debug";
+import { importModule } from "@shipgate/core/import-module";
+
+const debug = createDebug("shipgate:code-cache");
 
 const USAGE = "shipgate migrations <lint|verify|rules> [options]";
-const LINT_USAGE = "shipgate migrations lint [files...] [--format text|json] [--layout NAME] [--config FILE]";
+const LINT_USAGE = "shipgate migrations lint [files...] [--format text|json] [--layout NAME] [--order runner|given] [--config FILE]";
 const VERIFY_USAGE = "shipgate migrations verify --from <rev|auto> --to <rev> [--database URL] [--static] [--format ...] [--config FILE]";
 
 const SUBCOMMANDS = {
@@ -45,29 +49,69 @@ async function lint(argv: string[], io: Io): Promise<number> {
     {
       format: { type: "string", default: "text", placeholder: "text|json", description: "how to print the findings" },
       config: RANGE_OPTIONS.config,
-      layout: { type: "string", placeholder: "NAME", description: "the migration layout (dbmate: every file runs in a transaction and has a down)" },
+      layout: {
+        type: "string",
+        default: "auto",
+        placeholder: "NAME",
+        description: "the files' layout: plain, flyway, golang-migrate, dbmate, diesel or prisma (auto: from their names)",
+      },
+      order: {
+        type: "string",
+        default: "runner",
+        placeholder: "runner|given",
+        description: "apply the files as the layout's tool does (sorted, downs paired), or in the order given",
+      },
     },
     LINT_USAGE,
   );
   if (positionals.length === 0) return rangeCheck(["--static", ...argv], io, LINT_USAGE);
-  const { lintFiles, loadParser } = await staticAnalysis();
+  const { LAYOUTS, lintAsApplied, loadParser, cacheOptionsAt, openParseCacheOf, saveParseCache } = await staticAnalysis();
+  const layout = oneOf("--layout", values.layout, ["auto", ...LAYOUTS]);
+  const order = oneOf("--order", values.order, ["runner", "given"]);
+  // Parse results of files linted before are reused by blob id (the repository's cache); an empty cache starts the
+  // parser's compile now, a warm one may not need the parser at all.
+  const cached = openParseCacheOf(cacheOptionsAt(io.cwd, io.env));
   // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
   // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
   // 600-file bench). A budget ~7x the default leaves short runs to the interpreter and baseline code, while a long
   // run (thousands of files) still gets its hot functions optimised.
   setFlagsFromString("--interrupt-budget=1000000");
-  // The parser compiles off the main thread while the files are read; lintFiles awaits it and reports a failure.
-  loadParser().catch(() => undefined);
+  // The parser compiles off the main thread while the files are read; the lint awaits it and reports a failure.
+  if (cached === 0) loadParser().catch(() => undefined);
   // Bytes, not text: a file that is not UTF-8 is a finding (invalid-encoding), which decoding here would hide.
   const files = positionals.map((path) => ({ path, text: readSql(path, io.cwd) }));
-  const findings = await lintFiles(files, values.layout === "dbmate" ? { layout: "dbmate", transaction: "always", hasDowns: true } : {});
-  if (values.format === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
-  else {
+  const result = await lintAsApplied(files, { layout, order, readCompanion: (path) => readIfExists(path, io.cwd) });
+  saveParseCache();
+  if (result.unrecognised.length > 0) {
+    throw new UsageError(messages.notMigrations(result.unrecognised, result.layout ?? "plain"), { hint: messages.notMigrationsHint });
+  }
+  const { findings } = result;
+  if (values.format === "json") {
+    const migrations = result.migrations.map((m) => (m.down === null || m.down === m.up ? { up: m.up } : { up: m.up, down: m.down }));
+    io.stdout.write(JSON.stringify({ layout: result.layout, migrations, findings }, null, 2) + "\n");
+  } else {
     for (const f of findings) io.stdout.write(`${f.path}:${f.line}:${f.column}  ${f.severity}  [${f.rule}] ${f.message}\n    fix: ${f.fix}\n`);
     const errors = findings.filter((f) => f.severity === "error").length;
-    io.stdout.write(`${files.length} file(s), ${errors} error(s), ${findings.length - errors} warning(s)\n`);
+    const how = order === "given" || result.layout === null ? "in the order given" : `as ${result.layout} applies them`;
+    io.stdout.write(`${result.migrations.length} migration(s) ${how}, ${errors} error(s), ${findings.length - errors} warning(s)\n`);
   }
   return findings.some((f) => f.severity === "error") ? ExitCode.Blocked : ExitCode.Pass;
+}
+
+/** `value` when it is one of `allowed`, else a usage error naming them. */
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  const known = allowed.find((candidate) => candidate === value);
+  if (known !== undefined) return known;
+  throw new UsageError(messages.unknownChoice(option, value, allowed, didYouMean(value, allowed)), { hint: `Usage: ${LINT_USAGE}` });
+}
+
+/** A file beside a named one that the layout's tool reads with it (a down, metadata.toml), or null when there is none. */
+function readIfExists(path: string, cwd: string): Buffer | null {
+  try {
+    return readFileSync(isAbsolute(path) ? path : `${cwd}/${path}`);
+  } catch {
+    return null;
+  }
 }
 
 /** A file named on the command line; one that is missing, a directory or unreadable is the user's mistake, not a crash. */
@@ -114,8 +158,8 @@ async function rules(io: Io): Promise<number> {
  * caches, or the package itself when running from the sources. Loaded before any V8 flag changes, which void the cache.
  */
 async function staticAnalysis(): Promise<typeof StaticAnalysis> {
-  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url))) as typeof StaticAnalysis | null;
-  return bundled ?? (await import("@shipgate/migrations/static"));
+  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url)), debug) as typeof StaticAnalysis | null;
+  return bundled ?? (await importModule<typeof StaticAnalysis>("@shipgate/migrations/static"));
 }
 
 export default migrations;

@@ -1,11 +1,11 @@
 /** `shipgate run <hook>`: what the husky hooks call. Prints the report on stderr, as git hooks should. */
 import { colourEnabled, formatReport, UsageError } from "@shipgate/core";
-import { runCommitMsg, runPreCommit, runPrePush, messages, type HookContext, type HookOutcome } from "@shipgate/client";
+import { runCommitMsgHook, runPreCommit, runPrePush, runUndoFixes, messages, type HookContext, type HookOutcome } from "@shipgate/client";
 import type { Command, Io } from "../io.js";
 import { parse } from "../args.js";
 import { importPlugin } from "../plugins.js";
 
-const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <remote> <url> [--config FILE] [--format text|json]";
+const USAGE = "shipgate run pre-commit | commit-msg <message-file> | pre-push <remote> <url> | undo-fixes [--config FILE] [--format text|json]";
 
 const run: Command = async (argv, io) => {
   const { values, positionals } = parse(
@@ -41,7 +41,10 @@ const run: Command = async (argv, io) => {
       break;
     case "commit-msg":
       if (args[0] === undefined) throw new UsageError("commit-msg needs the message file", { hint: `Usage: ${USAGE}` });
-      outcome = await runCommitMsg(ctx, args[0]);
+      outcome = await runCommitMsgHook(ctx, args[0]);
+      break;
+    case "undo-fixes":
+      outcome = await runUndoFixes(ctx);
       break;
     case "pre-push":
       outcome = await runPrePush(ctx, args[0] ?? "", await readAll(io));
@@ -52,6 +55,7 @@ const run: Command = async (argv, io) => {
   if (outcome.report) {
     io.stderr.write(formatReport(outcome.report, values.format, { colour: colourEnabled(io.stderr, io.env), ...(values.verbose ? { verbose: true } : {}) }));
   }
+  for (const line of outcome.after ?? []) io.stderr.write(`${line}\n`);
   return outcome.exitCode;
 };
 

@@ -1,9 +1,43 @@
 import { describe, expect, it } from "vitest";
 import { createRepo } from "@shipgate/test-utils";
 import { openRepo } from "../git/repo.js";
-import { buildRangeChange, buildStagedChange } from "./build.js";
+import { buildRangeChange, buildStagedChange, currentBranch } from "./build.js";
+
+describe("openRepo with HEAD", () => {
+  it("reads HEAD's commit and branch with the repository, detached or not, and leaves them to the caller before the first commit and in a bare repository", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    const head = repo.git("rev-parse", "HEAD");
+    expect((await openRepo(repo.dir, repo.env, { head: true })).head).toEqual({ commit: head, branch: "refs/heads/main" });
+    repo.git("checkout", "-q", "--detach");
+    expect((await openRepo(repo.dir, repo.env, { head: true })).head).toEqual({ commit: head, branch: null });
+    const unborn = createRepo();
+    const opened = await openRepo(unborn.dir, unborn.env, { head: true });
+    expect(opened.head).toBeUndefined();
+    expect(opened.topLevel).toBe(unborn.dir);
+    expect(await currentBranch(opened)).toBe("refs/heads/main");
+    const bare = createRepo({ bare: true });
+    const openedBare = await openRepo(bare.dir, bare.env, { head: true });
+    expect(openedBare.bare).toBe(true);
+    expect(openedBare.head).toBeUndefined();
+  });
+});
 
 describe("buildStagedChange", () => {
+  it("gives each staged file its blob's size, from loose objects and from packed ones alike", async () => {
+    const repo = createRepo({ files: { "kept.txt": "kept\n" } });
+    const noise = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919 + (i >> 3) * 104729) % 251));
+    const files = { "small.txt": "a\n", "empty.txt": "", "noise.bin": noise, "text.md": "line\n".repeat(30_000) };
+    repo.write(files);
+    repo.git("add", "-A");
+    const sizes = async () => Object.fromEntries((await buildStagedChange(await openRepo(repo.dir, repo.env))).files.map((f) => [f.path, f.size]));
+    const expected = { "small.txt": 2, "empty.txt": 0, "noise.bin": noise.length, "text.md": 150_000 };
+    expect(await sizes()).toEqual(expected);
+    repo.git("repack", "-adq");
+    repo.git("prune-packed");
+    expect(repo.git("count-objects")).toMatch(/^0 objects/);
+    expect(await sizes()).toEqual(expected);
+  });
+
   it("reads staged blobs, not the work tree, before the first commit", async () => {
     const repo = createRepo();
     repo.write({ "a.txt": "one\ntwo\n" });

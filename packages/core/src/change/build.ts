@@ -1,4 +1,5 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
+import { join, resolve } from "node:path";
 import type { Repo } from "../git/repo.js";
 import { ObjectReader, objectInfo } from "../git/cat-file.js";
 import { readIncoming } from "./incoming.js";
@@ -13,6 +14,7 @@ function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", obj
 
 /** The branch HEAD points at (`refs/heads/...`), or null when detached. */
 export async function currentBranch(repo: Repo): Promise<string | null> {
+  if (repo.head) return repo.head.branch;
   const ref = await repo.git.probe(["symbolic-ref", "-q", "HEAD"]);
   return ref === null || ref === "" ? null : ref;
 }
@@ -20,10 +22,12 @@ export async function currentBranch(repo: Repo): Promise<string | null> {
 /** pre-commit: what the index would commit, read from staged blobs (never the work tree). */
 export async function buildStagedChange(repo: Repo, options: { lines?: LineSelection } = {}): Promise<Change> {
   const change = emptyChange(repo, "pre-commit", options.lines);
-  const [head, branch] = await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
+  const [head, branch] = repo.head
+    ? [repo.head.commit, repo.head.branch]
+    : await Promise.all([repo.git.probe(["rev-parse", "-q", "--verify", "HEAD^{commit}"]), currentBranch(repo)]);
   change.branch = branch;
   change.files = await readIndexDiff(repo.git, head ?? repo.emptyTree, change.lines);
-  await fillSizes(repo.git, change.files);
+  await fillSizes(repo.git, change.files, resolve(repo.git.cwd, repo.git.env["GIT_OBJECT_DIRECTORY"] ?? join(repo.commonDir, "objects")));
   return change;
 }
 

@@ -4,6 +4,7 @@ import { GitError } from "../errors.js";
 import type { Writable } from "node:stream";
 import { parseDiffOutput, parseDiffPrefix, type ParseOptions, type ParsedCommitDiff } from "../git/diff-parse.js";
 import { SizeQuery } from "../git/cat-file.js";
+import { LOOSE_LIMIT, looseSizes } from "../git/loose-objects.js";
 import { availableParallelism } from "node:os";
 import type { FileChange, LineSelection } from "./types.js";
 
@@ -170,9 +171,24 @@ export class FileSizes {
   }
 }
 
-/** Fills `size` for every file version that has a blob, with one batch-check. */
-export async function fillSizes(git: Git, files: readonly FileChange[]): Promise<void> {
+/**
+ * Fills `size` for every file version that has a blob and no size yet, with one batch-check; a few files' sizes come
+ * from their loose objects in `objectsDir` when given (git/loose-objects.ts), and git is asked only for the rest.
+ */
+export async function fillSizes(git: Git, files: readonly FileChange[], objectsDir?: string): Promise<void> {
+  const wanted = files.filter((file) => file.size === null && file.status !== "D" && file.kind !== "submodule");
+  const loose =
+    objectsDir !== undefined && wanted.length <= LOOSE_LIMIT
+      ? looseSizes(
+          objectsDir,
+          wanted.map((file) => file.oid),
+        )
+      : new Map<string, number>();
   const sizes = new FileSizes(git);
-  for (let i = 0; i < files.length; i++) sizes.add(files[i] as FileChange);
+  for (const file of wanted) {
+    const known = loose.get(file.oid);
+    if (known !== undefined) file.size = known;
+    else sizes.add(file);
+  }
   await sizes.fill();
 }

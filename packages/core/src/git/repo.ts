@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { Git, scrubGitEnv } from "./runner.js";
 import { GitError, UsageError } from "../errors.js";
-import { emptyTreeOid, zeroOid } from "./oid.js";
+import { emptyTreeOid, isOid, zeroOid } from "./oid.js";
 
 export interface Repo {
   git: Git;
@@ -16,20 +16,35 @@ export interface Repo {
   objectFormat: "sha1" | "sha256";
   zeroOid: string;
   emptyTree: string;
+  /** HEAD's commit and branch (null when detached), read with the repository when asked for and HEAD is a commit. */
+  head?: { commit: string; branch: string | null };
+}
+
+export interface OpenOptions {
+  /** Also read HEAD (commit and branch) in the same git call: a hook that needs them saves two processes. */
+  head?: boolean;
+}
+
+/**
+ * A runner for the repository that `cwd` and the caller's GIT_* variables name, as `openRepo` finds it: for a read
+ * that must not wait for `openRepo` (a hook's settings), and sees what git itself would (`git -c` included).
+ */
+export function inheritedGit(cwd: string, env: NodeJS.ProcessEnv = process.env): Git {
+  return new Git(resolve(cwd), { ...scrubGitEnv(env, new Set(Object.keys(env).filter((k) => k.startsWith("GIT_")))) });
 }
 
 /**
  * Opens the repository that contains `cwd`, honouring the caller's GIT_DIR/GIT_WORK_TREE once, then pins
  * them explicitly so nested calls never depend on inherited variables.
  */
-export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Repo> {
-  const inherited = new Git(resolve(cwd), { ...scrubGitEnv(env, new Set(Object.keys(env).filter((k) => k.startsWith("GIT_")))) });
+export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env, options: OpenOptions = {}): Promise<Repo> {
+  const inherited = inheritedGit(cwd, env);
   let stdout: string;
   try {
-    const result = await inherited.run(
-      ["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--show-toplevel"],
-      { okCodes: [0, 128] },
-    );
+    const args = ["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--is-bare-repository", "--show-object-format", "--show-toplevel"];
+    // Before the first commit HEAD names nothing: git stops there (exit 128) and the caller asks on its own.
+    if (options.head === true) args.push("HEAD^{commit}", "--symbolic-full-name", "HEAD");
+    const result = await inherited.run(args, { okCodes: [0, 128] });
     stdout = result.stdout.toString("utf8");
     if (result.code !== 0 && stdout.split("\n").length < 5) throw new GitError(["rev-parse"], result.code, result.stderr);
   } catch (error) {
@@ -38,7 +53,7 @@ export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env
     }
     throw error;
   }
-  const [gitDir = "", commonDir = "", bareFlag = "", format = "sha1", top = ""] = stdout.split("\n");
+  const [gitDir = "", commonDir = "", bareFlag = "", format = "sha1", top = "", headCommit = "", headRef = ""] = stdout.split("\n");
   const bare = bareFlag === "true";
   const objectFormat = format === "sha256" ? "sha256" : "sha1";
   const topLevel = bare || top === "" ? null : top;
@@ -47,7 +62,13 @@ export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env
   const indexFile = pinned["GIT_INDEX_FILE"];
   if (indexFile !== undefined && indexFile !== "" && !isAbsolute(indexFile)) pinned["GIT_INDEX_FILE"] = resolve(cwd, indexFile);
   if (topLevel !== null) pinned["GIT_WORK_TREE"] = topLevel;
+  // Lines shift when a bare repository prints no top level: HEAD is then left to the caller.
+  const head =
+    options.head === true && !bare && isOid(headCommit) && headRef !== ""
+      ? { commit: headCommit, branch: headRef.startsWith("refs/") ? headRef : null }
+      : undefined;
   return {
+    ...(head ? { head } : {}),
     git: new Git(topLevel ?? gitDir, pinned),
     gitDir,
     commonDir,

@@ -87,6 +87,7 @@ export class Git {
    * otherwise. `input` is written to stdin and stdin closed; with null, stdin is the caller's to write and end.
    */
   stream(args: readonly string[], input: string | null, onChunk: (chunk: Buffer) => void): { stdin: Writable; done: Promise<void> } {
+    if (debug.enabled) debug(`git ${args.join(" ")} (streamed)`);
     const child = this.spawn(args);
     const stderr: Buffer[] = [];
     child.stdout.on("data", onChunk);
@@ -102,7 +103,7 @@ export class Git {
   }
 
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
-    const started = performance.now();
+    const started = debug.enabled ? performance.now() : 0;
     const child = this.spawn(args, { ...(options.env ? { env: options.env } : {}), ...(options.detached ? { detached: true } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

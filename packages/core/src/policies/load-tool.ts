@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { importModule } from "../import-module.js";
 
 const cache = new Map<string, Promise<unknown>>();
 
@@ -21,7 +22,7 @@ export async function loadFromProject<T>(name: string, fromDir: string): Promise
   if (resolved === null) return null;
   let pending = cache.get(resolved);
   if (!pending) {
-    pending = import(pathToFileURL(resolved).href);
+    pending = importModule(pathToFileURL(resolved).href);
     cache.set(resolved, pending);
   }
   // A CommonJS entry imported from ESM exposes its API on `default`; merge so named members are always there.

@@ -3,6 +3,7 @@ import type * as v from "valibot";
 import type { Change, FileChange, LineSelection, Stage } from "../change/types.js";
 import type { Config } from "../config/schema.js";
 import type { Working } from "../progress.js";
+import type { ToolHost } from "./tool-jobs.js";
 
 export type Severity = "error" | "warn";
 
@@ -19,6 +20,11 @@ export interface Issue {
   column?: number;
   /** Overrides the configured severity for this issue only (e.g. a warning about a stale suppression). */
   severity?: Severity;
+  /**
+   * The policy could not judge the change here (what it needs is missing where it runs, e.g. a database extension): such
+   * an error exits 2 (usage: fix the environment) unless another error blocks the change (exit 1).
+   */
+  inconclusive?: true;
 }
 
 export interface Finding extends Issue {
@@ -47,6 +53,8 @@ export interface PolicyContext<O> {
   config: Config;
   /** A fixer or linter calls it as it starts each file (the `index`th of `total`), so a long run can say where it is. */
   working?: Working;
+  /** Where eslint and prettier run their per-file work (worker threads, the lint daemon); this thread without it. */
+  tools?: ToolHost;
 }
 
 export interface PolicyResult {
@@ -56,6 +64,8 @@ export interface PolicyResult {
   skipped?: string;
   /** One line the report always shows (once per run), with the fix: e.g. eslint is not installed, so it did not run. */
   notice?: string;
+  /** What the run did, as data for machine-readable reports (JSON): e.g. which database the migrations ran on. */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 /** Options are a strict object so unknown keys are typos, reported with their path. */

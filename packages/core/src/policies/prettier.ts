@@ -1,10 +1,10 @@
-/** prettier: staged files are formatted with the repository's own prettier and config; formatted at pre-commit. */
+/** prettier: staged files are formatted with the repository's own prettier and config (see tool-jobs.ts); formatted at pre-commit. */
 import * as v from "valibot";
-import { dirname, join, sep } from "node:path";
-import { latestTextFiles } from "../change/types.js";
-import { definePolicy, type Fix, type Issue } from "./policy.js";
+import { join } from "node:path";
+import { latestTextFiles, type FileChange } from "../change/types.js";
+import { definePolicy, type Fix, type Issue, type PolicyResult } from "./policy.js";
 import { compileGlobs } from "../glob.js";
-import { loadFromProject } from "./load-tool.js";
+import { localTools, type PrettierOutcome } from "./tool-jobs.js";
 import { messages } from "../messages.js";
 
 const options = v.strictObject({
@@ -20,13 +20,6 @@ const options = v.strictObject({
   requireConfig: v.optional(v.boolean(), true),
 });
 
-interface PrettierModule {
-  resolveConfigFile(path: string): Promise<string | null>;
-  getFileInfo(path: string, options: { ignorePath?: string[]; resolveConfig?: boolean }): Promise<{ ignored: boolean; inferredParser: string | null }>;
-  resolveConfig(path: string, options?: { editorconfig?: boolean }): Promise<Record<string, unknown> | null>;
-  format(source: string, options: Record<string, unknown>): Promise<string>;
-}
-
 export default definePolicy({
   id: "prettier",
   summary: "staged files are formatted by the repository's prettier (formatted at pre-commit)",
@@ -35,71 +28,56 @@ export default definePolicy({
   lines: "none",
   fixer: true,
   tool: "prettier",
-  async check({ change, options: o, cwd, read, fixing, working }) {
+  async check({ change, options: o, cwd, read, fixing, working, tools = localTools }) {
     const excluded = compileGlobs(o.exclude);
     const files = latestTextFiles(change.files).filter((f) => !excluded(f.path));
     if (files.length === 0) return { issues: [], skipped: "no staged file to format" };
-    const issues: Issue[] = [];
-    const fixes: Fix[] = [];
-    let formatted = 0;
-    let installed = false;
-    let unconfigured = 0;
-    const configured = configuredIn(cwd);
-    for (const [index, file] of files.entries()) {
-      const filePath = join(cwd, file.path);
-      working?.(file, index, files.length);
-      const prettier = await loadFromProject<PrettierModule>("prettier", dirname(filePath));
-      if (!prettier) continue;
-      installed = true;
-      if (o.requireConfig && !(await configured(prettier, dirname(filePath)))) {
-        unconfigured++;
-        continue;
-      }
-      const info = await prettier.getFileInfo(filePath, { ignorePath: [join(cwd, ".prettierignore"), join(cwd, ".gitignore")], resolveConfig: true });
-      if (info.ignored || info.inferredParser === null) continue;
-      formatted++;
-      const source = (await read(file)).toString("utf8");
-      const config = (await prettier.resolveConfig(filePath, { editorconfig: true })) ?? {};
-      let output: string;
-      try {
-        output = await prettier.format(source, { ...config, filepath: filePath });
-      } catch (error) {
-        const message = (error as Error).message.split("\n")[0] ?? "";
-        const loc = /\((\d+):(\d+)\)/.exec(message);
-        issues.push({
-          path: file.path,
-          ...(loc ? { line: Number(loc[1]), column: Number(loc[2]) } : {}),
-          message: `prettier cannot parse it: ${message}`,
-          fix: "Fix the syntax error.",
-        });
-        continue;
-      }
-      if (output === source) continue;
-      if (fixing && o.fix) fixes.push({ path: file.path, content: Buffer.from(output, "utf8") });
-      else
-        issues.push({
-          path: file.path,
-          ...(file.commit !== null ? { commit: file.commit } : {}),
-          message: "not formatted with prettier",
-          fix: `Run: npx prettier --write -- ${JSON.stringify(file.path)}`,
-        });
-    }
-    if (!installed) return { issues, skipped: "prettier is not installed", notice: messages.toolMissing("prettier", "prettier") };
-    if (formatted === 0 && unconfigured > 0) return { issues, skipped: "no prettier config", notice: messages.prettierNoConfig };
-    if (formatted === 0) return { issues, skipped: "no staged file is formattable" };
-    return { issues, fixes };
+    const jobs = await Promise.all(
+      files.map(async (file) => ({ cwd, requireConfig: o.requireConfig, filePath: join(cwd, file.path), source: (await read(file)).toString("utf8") })),
+    );
+    const outcomes = await tools.run({ tool: "prettier", jobs }, (i) => {
+      const file = files[i];
+      if (file) working?.(file, i, files.length);
+    });
+    const results = files.map((file, i) => ({ file, source: jobs[i]?.source ?? "", outcome: outcomes[i] ?? { kind: "missing" as const } }));
+    return decide(results, fixing && o.fix);
   },
 });
 
-/** Whether a directory is under a prettier config inside the repository (`root`), asked once per directory and run. */
-function configuredIn(root: string): (prettier: PrettierModule, dir: string) => Promise<boolean> {
-  const known = new Map<string, Promise<boolean>>();
-  return (prettier, dir) => {
-    let answer = known.get(dir);
-    if (answer === undefined) {
-      answer = prettier.resolveConfigFile(join(dir, "noop.js")).then((file) => file !== null && (file === root || file.startsWith(`${root}${sep}`)));
-      known.set(dir, answer);
-    }
-    return answer;
-  };
+/** The verdict from each file's outcome: a fix at pre-commit, else a finding per file prettier would change. */
+function decide(results: readonly { file: FileChange; source: string; outcome: PrettierOutcome }[], fix: boolean): PolicyResult {
+  const issues: Issue[] = [];
+  const fixes: Fix[] = [];
+  let formatted = 0;
+  let installed = false;
+  let unconfigured = 0;
+  for (const { file, source, outcome } of results) {
+    if (outcome.kind === "missing") continue;
+    installed = true;
+    if (outcome.kind === "crashed") throw new Error(outcome.message);
+    if (outcome.kind === "unconfigured") unconfigured++;
+    if (outcome.kind !== "formatted" && outcome.kind !== "unparsable") continue;
+    formatted++;
+    if (outcome.kind === "unparsable") {
+      const loc = /\((\d+):(\d+)\)/.exec(outcome.message);
+      issues.push({
+        path: file.path,
+        ...(loc ? { line: Number(loc[1]), column: Number(loc[2]) } : {}),
+        message: `prettier cannot parse it: ${outcome.message}`,
+        fix: "Fix the syntax error.",
+      });
+    } else if (outcome.output === source) continue;
+    else if (fix) fixes.push({ path: file.path, content: Buffer.from(outcome.output, "utf8") });
+    else
+      issues.push({
+        path: file.path,
+        ...(file.commit !== null ? { commit: file.commit } : {}),
+        message: "not formatted with prettier",
+        fix: `Run: npx prettier --write -- ${JSON.stringify(file.path)}`,
+      });
+  }
+  if (!installed) return { issues, skipped: "prettier is not installed", notice: messages.toolMissing("prettier", "prettier") };
+  if (formatted === 0 && unconfigured > 0) return { issues, skipped: "no prettier config", notice: messages.prettierNoConfig };
+  if (formatted === 0) return { issues, skipped: "no staged file is formattable" };
+  return { issues, fixes };
 }

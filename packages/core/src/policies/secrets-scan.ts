@@ -1,11 +1,18 @@
 /** The secrets scanner: well-known token formats, private-key headers, and high-entropy assignments, in bounded windows. */
 
 import type { Severity } from "./policy.js";
+import { SECRET_NAME, findAssignments } from "./secrets-assignment.js";
+import { KNOWN_PLACEHOLDER, looksRandom } from "./secrets-value.js";
+
+export { shannonEntropy, wordLike } from "./secrets-value.js";
 
 /** What a scan needs of the policy's options. */
 export interface ScanOptions {
   entropy: { enabled: boolean; threshold: number; minLength: number };
 }
+
+/** The generic rule's kind: a literal assigned to a secret-like name, judged random (secrets-assignment.ts, secrets-value.ts). */
+const GENERIC = "high-entropy value assigned to a secret-like name";
 
 /**
  * Every pattern has a literal or short-class prefix and only bounded quantifiers, so the work per start
@@ -51,18 +58,14 @@ const RULES: readonly Rule[] = [
 export const KEYWORDS =
   /a(?:kia|sia|bia|cca|iza|pi[_-]?key|ccess[_-]?key|uth[_-]?key)|secret|g(?:h[pousr]_|ithub_pat_|l(?:pat|dt|rt|ptt|ft|imt|cbt|soat|agent|oas)-)|xox[abprs]-|hooks\.slack\.com|k_(?:live|test)_|whsec_|p(?:rivate[ _-]?key|assw(?:or)?d|wd)|npm_|token|eyj|credential|:\/\//i;
 
-/** `password = "..."`, `API_KEY: ...`, `"client_secret": "..."`: the value is judged by entropy. */
-const ASSIGNMENT =
-  /(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|credentials?)[\w.-]{0,32}["']?\s{0,4}(?::=|=>|[:=])\s{0,4}/gi;
 /** `scheme://user:password@host`. */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s/:@"']{1,64}:([^\s/:@"']{1,128})@/gi;
 /** Every pattern the scan runs, for the keyword coverage test. */
 export const PATTERNS: readonly { kind: string; pattern: RegExp }[] = [
   ...RULES,
-  { kind: "high-entropy value assigned to a secret-like name", pattern: ASSIGNMENT },
+  { kind: GENERIC, pattern: SECRET_NAME },
   { kind: "password in a URL", pattern: URL_PASSWORD },
 ];
-const PLACEHOLDER = /example|changeme|change_me|placeholder|dummy|redacted|your[_-]|xxxx|\*\*\*|\.\.\.|(.)\1{7}/i;
 
 /**
  * Lines are scanned in windows of WINDOW characters that overlap by WINDOW_OVERLAP, so a minified bundle
@@ -71,8 +74,6 @@ const PLACEHOLDER = /example|changeme|change_me|placeholder|dummy|redacted|your[
  */
 export const WINDOW = 4096;
 export const WINDOW_OVERLAP = 1024;
-const MAX_VALUE = 256;
-const BARE_VALUE = /[^\s"'`,;()[\]{}<>]{1,256}/y;
 
 export interface Hit {
   kind: string;
@@ -110,60 +111,20 @@ function scanWindow(text: string, o: ScanOptions): Hit[] {
   for (const rule of RULES) {
     for (const match of text.matchAll(rule.pattern)) {
       const value = match[rule.group ?? 0] ?? "";
-      if (rule.kind !== "private key" && PLACEHOLDER.test(value)) continue;
+      if (rule.kind !== "private key" && KNOWN_PLACEHOLDER.test(value)) continue;
       hits.push({ kind: rule.kind, value, column: match.index + 1, test: rule.test === true });
     }
   }
   if (!o.entropy.enabled) return hits;
   const taken = (value: string) => hits.some((hit) => hit.value.includes(value) || value.includes(hit.value));
-  // Resume after each value read, so overlapping names (`password=password=...`) never make a line quadratic.
-  ASSIGNMENT.lastIndex = 0;
-  for (let match = ASSIGNMENT.exec(text); match !== null; match = ASSIGNMENT.exec(text)) {
-    const { value, end } = readValue(text, match.index + match[0].length);
-    ASSIGNMENT.lastIndex = Math.max(end, ASSIGNMENT.lastIndex);
-    if (value !== null && looksRandom(value, o.entropy.minLength, o.entropy.threshold) && !taken(value))
-      hits.push({ kind: "high-entropy value assigned to a secret-like name", value, column: match.index + 1, test: false });
+  for (const { value, column } of findAssignments(text)) {
+    if (looksRandom(value, o.entropy.minLength, o.entropy.threshold) && !taken(value)) hits.push({ kind: GENERIC, value, column, test: false });
   }
   for (const match of text.matchAll(URL_PASSWORD)) {
     const value = match[1] ?? "";
     if (looksRandom(value, 8, o.entropy.threshold)) hits.push({ kind: "password in a URL", value, column: match.index + 1, test: false });
   }
   return hits;
-}
-
-/** The literal after `=`/`:` and where it ends: a quoted string or a bare run of value characters; null for expressions. */
-function readValue(text: string, at: number): { value: string | null; end: number } {
-  const quote = text[at];
-  if (quote === '"' || quote === "'" || quote === "`") {
-    // Bounded search: a value never spans more than MAX_VALUE characters, which keeps the scan linear.
-    const close = text.slice(at + 1, at + 2 + MAX_VALUE).indexOf(quote);
-    if (close === -1) return { value: null, end: at + 1 };
-    const value = text.slice(at + 1, at + 1 + close);
-    const template = value.includes("${") || value.includes("{{") || value.includes("%(") || (value.startsWith("<") && value.endsWith(">"));
-    return { value: template ? null : value, end: at + close + 2 };
-  }
-  if (quote === "=" || quote === "$") return { value: null, end: at };
-  BARE_VALUE.lastIndex = at;
-  const value = BARE_VALUE.exec(text)?.[0] ?? null;
-  const end = at + (value?.length ?? 0);
-  // `process.env.TOKEN`, `config?.apiKey`, `DEFAULT_TOKEN_NAME`: references to other values, not literals.
-  if (value === null || /^[A-Za-z_$][\w$]*(?:\??\.[\w$]*)+$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return { value: null, end };
-  return { value, end };
-}
-
-function looksRandom(value: string, minLength: number, threshold: number): boolean {
-  if (value.length < minLength || PLACEHOLDER.test(value) || /^[A-Za-z]+$/.test(value)) return false;
-  return shannonEntropy(value) >= threshold;
-}
-
-/** Bits per character of the value's own character distribution. */
-export function shannonEntropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  const length = [...value].length;
-  let bits = 0;
-  for (const count of counts.values()) bits -= (count / length) * Math.log2(count / length);
-  return bits;
 }
 
 /** The first characters of a secret, enough to find it, never enough to use it. */

@@ -11,7 +11,7 @@ import { KEYWORDS, hitSeverity, redact, scanLine, type Hit } from "./secrets-sca
 import { scanBinaryFiles } from "./secrets-binary.js";
 import { scanMessages } from "./secrets-messages.js";
 
-export { KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, redact, scanLine, shannonEntropy, type Hit } from "./secrets-scan.js";
+export { KEYWORDS, PATTERNS, WINDOW, WINDOW_OVERLAP, redact, scanLine, shannonEntropy, wordLike, type Hit } from "./secrets-scan.js";
 export { BINARY_SCAN_BYTES } from "./secrets-binary.js";
 
 const regexSource = v.pipe(

@@ -16,6 +16,7 @@ export function formatJson(report: Report): string {
           durationMs: round(run.durationMs),
           ...(run.reason ? { reason: run.reason } : {}),
           ...(run.notice ? { notice: run.notice } : {}),
+          ...(run.details ? { details: run.details } : {}),
         })),
         findings: report.findings,
         fixed: report.fixes.map((fix) => fix.path),

@@ -1,5 +1,5 @@
 /** SARIF 2.1.0 for code scanning: one run, a rule per policy that ran, a result per finding. */
-import { createHash } from "node:crypto";
+import { sha256 } from "../sha256.js";
 import type { Report } from "../run.js";
 import type { Finding } from "../policies/policy.js";
 import { findPolicy } from "../policies/index.js";
@@ -72,8 +72,5 @@ export function pathToUri(path: string): string {
 
 /** Stable across runs for the same problem at the same place, whatever the line numbers do around it. */
 function fingerprint(finding: Finding): string {
-  return createHash("sha256")
-    .update([finding.policy, finding.path ?? "", finding.ref ?? "", finding.message].join("\0"))
-    .digest("hex")
-    .slice(0, 32);
+  return sha256([finding.policy, finding.path ?? "", finding.ref ?? "", finding.message].join("\0")).slice(0, 32);
 }

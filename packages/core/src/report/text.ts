@@ -1,4 +1,5 @@
 /** The human report: one line per policy with its timing, each finding with place, problem and fix, a summary. */
+import { ExitCode } from "../errors.js";
 import type { Report } from "../run.js";
 import { formatLocation, printable } from "./location.js";
 import { createStyle } from "./style.js";
@@ -24,7 +25,7 @@ export function formatText(report: Report, options: TextOptions): string {
     if (run.notice !== undefined) lines.push(`      ${s.yellow("note")} ${printable(run.notice)}`);
     for (const finding of run.findings) {
       const where = formatLocation(finding);
-      const level = finding.severity === "error" ? s.red("error") : s.yellow("warn");
+      const level = finding.inconclusive === true ? s.yellow("inconclusive") : finding.severity === "error" ? s.red("error") : s.yellow("warn");
       lines.push(`      ${level} ${where === "" ? "" : `${s.bold(printable(where))}: `}${printable(finding.message)}`);
       if (finding.fix !== undefined) lines.push(`        ${s.dim("fix:")} ${printable(finding.fix)}`);
     }
@@ -42,6 +43,10 @@ function summary(report: Report, s: ReturnType<typeof createStyle>): string {
   what.push(`${report.checked.files} file${report.checked.files === 1 ? "" : "s"}`);
   const time = `${report.durationMs.toFixed(0)}ms`;
   const fixed = report.fixes.length > 0 ? `, fixed ${report.fixes.length} file${report.fixes.length === 1 ? "" : "s"}` : "";
+  if (report.exitCode === ExitCode.Usage)
+    return s.yellow(
+      `shipgate ${report.stage}: inconclusive: ${errors} check${errors === 1 ? "" : "s"} could not run here, ${warnings} warning${warnings === 1 ? "" : "s"} (${what.join(", ")}, ${time}${fixed})`,
+    );
   if (errors > 0)
     return s.red(
       `shipgate ${report.stage}: blocked: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} (${what.join(", ")}, ${time}${fixed})`,

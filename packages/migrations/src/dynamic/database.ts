@@ -1,7 +1,7 @@
 /** The database the dynamic check runs on: PGlite embedded in this process, or a fresh database on a PostgreSQL server. */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { PGlite as PGliteType } from "@electric-sql/pglite";
+import type { Extension, PGlite as PGliteType } from "@electric-sql/pglite";
 import type { Client as PgClient, ClientConfig } from "pg";
 import { throwIfCancelled, track } from "../cancel.js";
 import { messages } from "../messages.js";
@@ -15,15 +15,25 @@ export interface Database {
   rows<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
   /** A connection URL for other processes (the old release's tests); PGlite starts serving on a loopback port for it. */
   url(): Promise<string>;
-  /** What it is, for reports: "PGlite" or the server's address. */
-  label: string;
+  /** What it is, for reports: `PGlite 0.5.16 (PostgreSQL 18.6)` or `PostgreSQL 17.2 at db.example:5432`. */
+  engine: string;
+  /** Whether it is PGlite (whose extensions are the bundled ones) rather than a server. */
+  embedded: boolean;
   close(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball, which `openPglite` loads (cache/pglite-schema.ts). */
+  dumpDataDir?: () => Promise<Uint8Array>;
 }
 
-export async function openPglite(): Promise<Database> {
+/**
+ * PGlite with the given bundled extension modules loaded (see extensions.ts): a fresh database, or the data directory
+ * `dataDir` (a tarball from `dumpDataDir`, cache/pglite-schema.ts) when given.
+ */
+export async function openPglite(options: { extensions?: Record<string, Extension>; dataDir?: Uint8Array | undefined } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
-  const db: PGliteType = await PGlite.create();
+  const extensions = options.extensions ?? {};
+  const db: PGliteType = await PGlite.create(options.dataDir ? { extensions, loadDataDir: new Blob([options.dataDir]) } : { extensions });
   let wire: WireServer | null = null;
+  const version = (await db.query<{ version: string }>("SELECT version()")).rows[0]?.version ?? "";
   return {
     exec: async (sql) => {
       await db.exec(sql);
@@ -33,11 +43,13 @@ export async function openPglite(): Promise<Database> {
       wire ??= await serveWire(db);
       return wire.url;
     },
-    label: "PGlite",
+    engine: pgliteEngine(version),
+    embedded: true,
     close: async () => {
       await wire?.close();
       await db.close();
     },
+    dumpDataDir: async () => new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer()),
   };
 }
 
@@ -45,7 +57,7 @@ export async function openPglite(): Promise<Database> {
  * Creates a throw-away database on the server at `url` and drops it on close, or on a signal (cancel.ts). Its name carries
  * its owner (owner.ts) and a comment says who made it, so a later run can drop it if this process is killed with -9.
  */
-export async function openServer(url: string): Promise<Database> {
+export async function openServer(url: string, options: { template?: string } = {}): Promise<Database> {
   throwIfCancelled();
   const Client = await loadClient();
   const admin = new Client({ connectionString: url });
@@ -53,7 +65,7 @@ export async function openServer(url: string): Promise<Database> {
   await admin.connect();
   const name = `shipgate_verify_${ownerTag()}_${randomBytes(4).toString("hex")}`;
   const created = admin
-    .query(`CREATE DATABASE ${name}`)
+    .query(`CREATE DATABASE ${name}${options.template === undefined ? "" : ` TEMPLATE ${options.template}`}`)
     .then(() => admin.query(`COMMENT ON DATABASE ${name} IS ${literal(messages.databaseMarker(process.pid, hostname()))}`));
   let client: PgClient | null = null;
   const dropped = track("dropped", `database ${name}`, async () => {
@@ -72,15 +84,21 @@ export async function openServer(url: string): Promise<Database> {
     await dropped.dispose().catch(() => undefined);
     throw error;
   }
-  const work = client;
+  return clientDatabase(client, target, () => dropped.dispose());
+}
+
+/** A Database over a connected client of the database at `target`; `close` is what ends it (dropping it, say). */
+export async function clientDatabase(work: PgClient, target: URL, close: () => Promise<void>): Promise<Database> {
+  const version = (await work.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "";
   return {
     exec: async (sql) => {
       await work.query(sql);
     },
     rows: async <T extends Record<string, unknown>>(sql: string) => (await work.query(sql)).rows as T[],
     url: () => Promise.resolve(target.toString()),
-    label: `${target.hostname}:${target.port || "5432"}`,
-    close: () => dropped.dispose(),
+    engine: `PostgreSQL ${version.split(" ")[0] ?? version} at ${target.hostname}:${target.port || "5432"}`,
+    embedded: false,
+    close,
   };
 }
 
@@ -103,7 +121,14 @@ async function dropDatabase(Client: new (config: ClientConfig) => PgClient, admi
   }
 }
 
-function literal(text: string): string {
+/** `PGlite 0.5.16 (PostgreSQL 18.6)` from `PostgreSQL 18.6 (PGlite 0.5.16) on wasm32-...`. */
+function pgliteEngine(version: string): string {
+  const match = /^PostgreSQL (\S+) \(PGlite (\S+)\)/.exec(version);
+  return match ? `PGlite ${match[2] ?? ""} (PostgreSQL ${match[1] ?? ""})` : "PGlite";
+}
+
+/** A SQL string literal. */
+export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 

@@ -1,21 +1,35 @@
 /**
- * The dynamic check: apply the previous release's migrations, snapshot the catalog, apply the new ones while proving
- * that every declared query of the previous release still prepares, then roll back with the downs and compare.
+ * The dynamic check, as named steps on one database: open it (PGlite with the bundled extensions the migrations ask
+ * for, or a throw-away database on a server), build the previous release's schema as its migration tool would, prepare
+ * the previous release's queries, apply the release while proving they still prepare, run the previous release's tests,
+ * then roll the release back with its downs and compare the catalog; a chain that falls short is replayed to name the
+ * down responsible. The previous schema is a cached copy when the repository's cache holds one (cache/previous-schema.ts).
  */
-import { downSql, upSql, type MigrationSource } from "../lint.js";
+import type { CacheOptions } from "../cache/options.js";
+import { openPreviousSchema } from "../cache/previous-schema.js";
+import { upSql, type MigrationSource } from "../lint.js";
 import { messages } from "../messages.js";
 import type { DeclaredQuery } from "../queries.js";
-import { loadParser, type ParsedSql, type Statement } from "../sql/parse.js";
+import { loadParser, type Statement } from "../sql/parse.js";
+import { applyMigration, prepareQuery, transactionState, type ApplyFailure } from "./apply.js";
+import { Bookkeeping } from "./bookkeeping.js";
 import { diffCatalog, snapshotCatalog } from "./catalog.js";
-import { openPglite, openServer, type Database } from "./database.js";
+import { literal, openPglite, type Database } from "./database.js";
+import { chainMismatch, planDowns, rollBack, type DownStep, type RollBack } from "./downs.js";
+import { createdExtension, PGLITE_BUNDLED, pgliteExtensions, requestedExtensions, type PgliteExtensions } from "./extensions.js";
+import type { DynamicRun } from "./summary.js";
 
 export interface VerifyFinding {
-  rule: "old-query-broken" | "old-query-invalid" | "apply-failed" | "down-mismatch" | "down-failed" | "old-tests-failed";
+  rule:
+    "old-query-broken" | "old-query-invalid" | "apply-failed" | "down-mismatch" | "down-failed" | "old-tests-failed" | "previous-schema" | "missing-extension";
   severity: "error" | "warn";
-  path: string;
-  line: number;
+  /** Absent for what no file of the release is to blame for (the previous schema, an extension the engine lacks). */
+  path?: string;
+  line?: number;
   message: string;
   fix: string;
+  /** The check could not judge the release here: exit 2 unless something else blocks it. */
+  inconclusive?: true;
 }
 
 export interface VerifyOptions {
@@ -30,14 +44,13 @@ export interface VerifyOptions {
   /** Runs the previous release's tests against the migrated database (see test-command.ts); null when none. */
   runOldTests?: ((databaseUrl: string) => Promise<{ code: number; output: string; command: string }>) | null;
   log?: (line: string) => void;
+  /** The repository's caches (cache/options.ts): the previous schema is copied from there when it can be; null: built. */
+  cache?: CacheOptions | null;
 }
 
 export interface VerifyResult {
   findings: VerifyFinding[];
-  database: string;
-  applied: number;
-  queriesChecked: number;
-  downChecked: boolean;
+  summary: DynamicRun;
 }
 
 /** Statement kinds after which an old query cannot start failing (creations and data changes). */
@@ -56,179 +69,291 @@ const HARMLESS = new Set([
   "CreateExtensionStmt",
 ]);
 
+/** One run's state, passed from step to step. */
+interface Check {
+  db: Database;
+  options: VerifyOptions;
+  bookkeeping: Bookkeeping;
+  /** Requested extensions PGlite does not bundle (on a server, pg_available_extensions answers when one fails). */
+  notBundled: readonly string[];
+  findings: VerifyFinding[];
+  summary: DynamicRun;
+  log: (line: string) => void;
+}
+
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyResult> {
   await loadParser();
-  const log = options.log ?? (() => undefined);
-  const db = options.databaseUrl ? await openServer(options.databaseUrl) : await openPglite();
-  const findings: VerifyFinding[] = [];
-  const result: VerifyResult = { findings, database: db.label, applied: 0, queriesChecked: 0, downChecked: false };
+  const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
+  const { db, pglite, previous } = await openEngine(options, bookkeeping);
+  const summary: DynamicRun = {
+    status: "ran",
+    engine: db.engine,
+    extensions: pglite?.loaded ?? [],
+    previous: 0,
+    cached: previous.reused,
+    added: options.added.length,
+    applied: 0,
+    queries: { declared: options.queries.length, prepared: 0, stillPrepare: 0 },
+    downs: { verified: 0, total: 0, skipped: messages.downsNotReached },
+  };
+  const check: Check = {
+    db,
+    options,
+    bookkeeping,
+    notBundled: pglite?.missing ?? [],
+    findings: [],
+    summary,
+    log: options.log ?? (() => undefined),
+  };
   try {
-    for (const source of options.previous) {
-      const failure = await applyAll(db, upSql(source), source.migration.up);
-      if (failure) {
-        findings.push({
-          rule: "apply-failed",
-          severity: "error",
-          path: source.migration.up,
-          line: failure.line,
-          message: messages.oldApplyFailed(source.migration.up, failure.line, failure.error),
-          fix: messages.oldApplyFailedFix,
-        });
-        return result;
-      }
-    }
-    log(`applied ${options.previous.length} migration(s) of the previous release on ${db.label}`);
-    const before = await snapshotCatalog(db);
-    let live: DeclaredQuery[] = [];
-    for (const query of options.queries) {
-      const error = await prepare(db, query);
-      if (error === null) live.push(query);
-      else
-        findings.push({
-          rule: "old-query-invalid",
-          severity: "warn",
-          path: query.path,
-          line: query.line,
-          message: messages.queryFailsBefore(query.name, `${query.path}:${query.line}`, error),
-          fix: messages.queryFailsBeforeFix,
-        });
-    }
-    result.queriesChecked = live.length;
-    let applyFailed = false;
-    for (const source of options.added) {
-      const parsed = upSql(source);
-      let inTransaction = false;
-      const failure = await applyAll(db, parsed, source.migration.up, async (statement) => {
-        inTransaction = transactionState(statement, inTransaction);
-        if (inTransaction || HARMLESS.has(statement.kind) || live.length === 0) return;
-        const broken: DeclaredQuery[] = [];
-        for (const query of live) {
-          const error = await prepare(db, query);
-          if (error === null) continue;
-          broken.push(query);
-          const cause = `${source.migration.up}:${statement.line} \`${excerpt(statement.text)}\``;
-          findings.push({
-            rule: "old-query-broken",
-            severity: "error",
-            path: source.migration.up,
-            line: statement.line,
-            message: messages.queryBroken(query.name, `${query.path}:${query.line}`, error, cause),
-            fix: messages.queryBrokenFix,
-          });
-        }
-        live = live.filter((q) => !broken.includes(q));
-      });
-      if (failure) {
-        findings.push({
-          rule: "apply-failed",
-          severity: "error",
-          path: source.migration.up,
-          line: failure.line,
-          message: messages.applyFailed(source.migration.up, failure.line, failure.error),
-          fix: messages.applyFailedFix,
-        });
-        applyFailed = true;
-        break;
-      }
-      result.applied++;
-    }
-    log(`applied ${result.applied} new migration(s); ${live.length} of ${result.queriesChecked} old queries still prepare`);
-    if (applyFailed) return result;
-    if (options.runOldTests) {
-      const run = await options.runOldTests(await db.url());
-      if (run.code !== 0)
-        findings.push({
-          rule: "old-tests-failed",
-          severity: "error",
-          path: ".shipgate.yml",
-          line: 1,
-          message: messages.testFailed(run.command, run.code, tail(run.output)),
-          fix: messages.testFailedFix,
-        });
-    }
-    await checkDowns(db, options.added, before, findings, result);
-    return result;
+    if (!(await buildPreviousSchema(check, previous))) return { findings: check.findings, summary };
+    const live = await prepareOldQueries(check);
+    const release = await applyRelease(check, live);
+    if (release === null) return { findings: check.findings, summary };
+    await runOldTests(check);
+    summary.downs = "skipped" in release ? { verified: 0, total: 0, skipped: release.skipped } : await checkDowns(check, release.steps, release.baseline);
+    return { findings: check.findings, summary };
   } finally {
     await db.close();
   }
 }
 
-/** Applies every down of the release, newest first, and compares the catalog with the snapshot taken before the release. */
-async function checkDowns(db: Database, added: readonly MigrationSource[], before: string[], findings: VerifyFinding[], result: VerifyResult): Promise<void> {
-  const downs = added.map((source) => ({ source, parsed: source.migration.hasDowns && !source.migration.repeatable ? downSql(source) : null }));
-  if (downs.length === 0 || downs.some((d) => d.parsed === null || d.parsed.error !== null || d.parsed.statements.length === 0)) return;
-  for (const { source, parsed } of [...downs].reverse()) {
-    const path = source.migration.down ?? source.migration.up;
-    const failure = parsed ? await applyAll(db, parsed, path) : null;
-    if (failure) {
-      findings.push({
-        rule: "down-failed",
-        severity: "error",
-        path,
-        line: failure.line,
-        message: messages.downFailed(path, failure.line, failure.error),
-        fix: messages.downMismatchFix,
-      });
-      return;
-    }
+/** A previous release's migration that failed to apply, and how. */
+type PreviousFailure = { source: MigrationSource; failure: ApplyFailure } | null;
+
+/** The database holding the previous release's schema, and how it got there. */
+interface PreviousBuilt {
+  /** How many of the previous release's migrations came from a cached copy (cache/previous-schema.ts). */
+  reused: number;
+  /** The migration that failed to apply, or null when the schema is complete. */
+  failed: PreviousFailure;
+}
+
+/**
+ * PGlite with the bundled extensions the migrations create, or a throw-away database on the server at the URL, holding
+ * the previous release's schema: a cached copy when the cache has one for these migrations, this engine, these
+ * extensions and bookkeeping tables; else built by `applyPrevious` (and then stored).
+ */
+async function openEngine(
+  options: VerifyOptions,
+  bookkeeping: Bookkeeping,
+): Promise<{ db: Database; pglite: PgliteExtensions | null; previous: PreviousBuilt }> {
+  const pglite = options.databaseUrl ? null : await pgliteExtensions(requestedExtensions([...options.previous, ...options.added]));
+  let failed: PreviousFailure = null;
+  const schema = await openPreviousSchema(
+    {
+      previous: options.previous,
+      databaseUrl: options.databaseUrl,
+      cache: options.cache ?? null,
+      inputs: { extensions: pglite?.loaded ?? [], bookkeeping: bookkeeping.create() },
+      ...(pglite ? { openPglite: (dataDir?: Uint8Array) => openPglite({ extensions: pglite.modules, dataDir }) } : {}),
+    },
+    async (db, migrations, fresh) => {
+      failed = await applyPrevious(db, migrations, bookkeeping, fresh);
+      return failed === null;
+    },
+  );
+  // Migrations that came from a copy were applied by an earlier run: their tools' entries are read back from it.
+  if (schema.before !== null) await bookkeeping.applied(schema.db, options.previous);
+  return { db: schema.db, pglite, previous: { reused: schema.reused, failed } };
+}
+
+/**
+ * Applies the previous release's migrations (those after a cached copy's) as their tools would; on an empty database,
+ * the tools' bookkeeping tables first (a copy has them already).
+ */
+async function applyPrevious(db: Database, previous: readonly MigrationSource[], bookkeeping: Bookkeeping, fresh: boolean): Promise<PreviousFailure> {
+  if (fresh) for (const sql of bookkeeping.create()) await db.exec(sql);
+  for (const source of previous) {
+    const failure = await applyMigration(db, source, upSql(source), bookkeeping, "up");
+    if (failure) return { source, failure };
   }
-  result.downChecked = true;
-  const { missing, extra } = diffCatalog(before, await snapshotCatalog(db));
-  if (missing.length === 0 && extra.length === 0) return;
-  const parts = [...missing.slice(0, 5).map((l) => `missing ${l}`), ...extra.slice(0, 5).map((l) => `left behind ${l}`)];
-  const more = missing.length + extra.length - parts.length;
-  const last = added[added.length - 1];
-  findings.push({
-    rule: "down-mismatch",
+  return null;
+}
+
+/** Reports how the previous release's schema was built; false (and an inconclusive finding) when one of its migrations failed. */
+async function buildPreviousSchema(check: Check, built: PreviousBuilt): Promise<boolean> {
+  const { db, summary } = check;
+  const failed = built.failed;
+  if (failed) {
+    const where = `${failed.source.migration.up}:${failed.failure.line}`;
+    const extension = await unavailableExtension(check, failed.failure);
+    const needs = extension === null ? null : messages.needsExtension(where, extension, db.engine, db.embedded ? PGLITE_BUNDLED : null);
+    inconclusive(check, {
+      rule: "previous-schema",
+      message: needs === null ? messages.previousSchemaFailed(where, failed.failure.error, db.engine) : messages.previousSchemaExtension(needs),
+      fix: extension === null ? messages.previousSchemaFix(db.embedded) : messages.extensionFix(extension, db.embedded),
+      reason: messages.previousNotBuilt(where),
+    });
+    summary.previous = check.options.previous.indexOf(failed.source);
+    return false;
+  }
+  summary.previous = check.options.previous.length;
+  const how = built.reused === summary.previous ? "copied the schema of" : built.reused > 0 ? `applied (${built.reused} from the cache)` : "applied";
+  check.log(`${how} ${summary.previous} migration(s) of the previous release on ${db.engine}`);
+  return true;
+}
+
+/** The previous release's queries that prepare on its own schema (the others are reported, and not checked further). */
+async function prepareOldQueries(check: Check): Promise<DeclaredQuery[]> {
+  const live: DeclaredQuery[] = [];
+  for (const query of check.options.queries) {
+    const error = await prepareQuery(check.db, query);
+    if (error === null) live.push(query);
+    else
+      check.findings.push({
+        rule: "old-query-invalid",
+        severity: "warn",
+        path: query.path,
+        line: query.line,
+        message: messages.queryFailsBefore(query.name, `${query.path}:${query.line}`, error),
+        fix: messages.queryFailsBeforeFix,
+      });
+  }
+  check.summary.queries.prepared = live.length;
+  check.summary.queries.stillPrepare = live.length;
+  return live;
+}
+
+/**
+ * Applies the release's migrations; after each statement that can break an old query, prepares the ones still working.
+ * Returns the downs to check with the catalog the release started from, why downs are not checked, or null when a
+ * migration failed.
+ */
+async function applyRelease(check: Check, queries: readonly DeclaredQuery[]): Promise<{ steps: DownStep[]; baseline: string[] } | { skipped: string } | null> {
+  const { db, summary } = check;
+  const plan = planDowns(check.options.added);
+  const baseline = Array.isArray(plan) ? await snapshotCatalog(db) : [];
+  let live = [...queries];
+  for (const source of check.options.added) {
+    let inTransaction = false;
+    const failure = await applyMigration(db, source, upSql(source), check.bookkeeping, "up", async (statement) => {
+      inTransaction = transactionState(statement, inTransaction);
+      if (inTransaction || HARMLESS.has(statement.kind) || live.length === 0) return;
+      const broken = await brokenQueries(check, live, source, statement);
+      live = live.filter((q) => !broken.includes(q));
+    });
+    if (failure) {
+      await applyFailed(check, source, failure);
+      return null;
+    }
+    summary.applied++;
+  }
+  summary.queries.stillPrepare = live.length;
+  check.log(`applied ${summary.applied} new migration(s); ${live.length} of ${summary.queries.prepared} old queries still prepare`);
+  return Array.isArray(plan) ? { steps: plan, baseline } : plan;
+}
+
+/** Rolls the release back; when the catalog is not the one it started from, names the down that falls short. */
+async function checkDowns(check: Check, steps: readonly DownStep[], baseline: readonly string[]): Promise<DynamicRun["downs"]> {
+  const total = steps.length;
+  const chain = await rollBack(check.db, steps, check.bookkeeping, null);
+  if (chain.problem) {
+    check.findings.push(chain.problem);
+    return { verified: chain.verified, total };
+  }
+  const after = await snapshotCatalog(check.db);
+  const { missing, extra } = diffCatalog(baseline, after);
+  if (missing.length === 0 && extra.length === 0) return { verified: total, total };
+  // Only now is a snapshot per step worth its cost: replay the release on a fresh database and compare each down.
+  const replay = await replayDowns(check.options, steps);
+  check.findings.push(replay.problem ?? chainMismatch(steps, baseline, after));
+  return { verified: replay.problem ? replay.verified : 0, total };
+}
+
+/** The release again on a fresh database, with a snapshot before each up, rolled back down by down. */
+async function replayDowns(options: VerifyOptions, steps: readonly DownStep[]): Promise<RollBack> {
+  const bookkeeping = new Bookkeeping([...options.previous, ...options.added]);
+  const { db, previous } = await openEngine(options, bookkeeping);
+  try {
+    if (previous.failed) return { verified: 0, problem: null };
+    const before: string[][] = [];
+    for (const { source } of steps) {
+      before.push(await snapshotCatalog(db));
+      if (await applyMigration(db, source, upSql(source), bookkeeping, "up")) return { verified: 0, problem: null };
+    }
+    return await rollBack(db, steps, bookkeeping, before);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Prepares each live query after `statement`; reports and returns those that no longer prepare. */
+async function brokenQueries(check: Check, live: readonly DeclaredQuery[], source: MigrationSource, statement: Statement): Promise<DeclaredQuery[]> {
+  const broken: DeclaredQuery[] = [];
+  for (const query of live) {
+    const error = await prepareQuery(check.db, query);
+    if (error === null) continue;
+    broken.push(query);
+    const cause = `${source.migration.up}:${statement.line} \`${excerpt(statement.text)}\``;
+    check.findings.push({
+      rule: "old-query-broken",
+      severity: "error",
+      path: source.migration.up,
+      line: statement.line,
+      message: messages.queryBroken(query.name, `${query.path}:${query.line}`, error, cause),
+      fix: messages.queryBrokenFix,
+    });
+  }
+  return broken;
+}
+
+/** A release migration that fails: its own fault, unless it needs an extension this engine lacks (inconclusive). */
+async function applyFailed(check: Check, source: MigrationSource, failure: ApplyFailure): Promise<void> {
+  const path = source.migration.up;
+  const extension = await unavailableExtension(check, failure);
+  if (extension !== null) {
+    const where = `${path}:${failure.line}`;
+    inconclusive(check, {
+      rule: "missing-extension",
+      message: messages.releaseExtension(messages.needsExtension(where, extension, check.db.engine, check.db.embedded ? PGLITE_BUNDLED : null)),
+      fix: messages.extensionFix(extension, check.db.embedded),
+      reason: messages.extensionMissing(extension, where),
+    });
+    return;
+  }
+  check.findings.push({
+    rule: "apply-failed",
     severity: "error",
-    path: last?.migration.down ?? last?.migration.up ?? "",
-    line: 1,
-    message: messages.downMismatch(added.map((a) => a.migration.name).join(", "), parts.join("; ") + (more > 0 ? `; and ${more} more` : "")),
-    fix: messages.downMismatchFix,
+    path,
+    line: failure.line,
+    message: messages.applyFailed(path, failure.line, failure.error),
+    fix: messages.applyFailedFix,
   });
 }
 
-/** Runs the statements one by one (as migration tools do), calling `after` after each; returns the first failure. */
-async function applyAll(
-  db: Database,
-  parsed: ParsedSql,
-  path: string,
-  after?: (statement: Statement) => Promise<void>,
-): Promise<{ line: number; error: string } | null> {
-  if (parsed.error) return { line: parsed.error.line, error: parsed.error.message };
-  void path;
-  for (const statement of parsed.statements) {
-    try {
-      await db.exec(statement.text);
-    } catch (error) {
-      return { line: statement.line, error: (error as Error).message };
-    }
-    if (after) await after(statement);
-  }
-  return null;
+async function runOldTests(check: Check): Promise<void> {
+  if (!check.options.runOldTests) return;
+  const run = await check.options.runOldTests(await check.db.url());
+  if (run.code === 0) return;
+  check.findings.push({
+    rule: "old-tests-failed",
+    severity: "error",
+    path: ".shipgate.yml",
+    line: 1,
+    message: messages.testFailed(run.command, run.code, tail(run.output)),
+    fix: messages.testFailedFix,
+  });
 }
 
-let counter = 0;
-
-/** PREPAREs the query (with its declared parameter types) and deallocates it; returns the error or null. */
-async function prepare(db: Database, query: DeclaredQuery): Promise<string | null> {
-  const name = `shipgate_q${++counter}`;
-  const types = query.params.length > 0 ? ` (${query.params.join(", ")})` : "";
-  try {
-    await db.exec(`PREPARE ${name}${types} AS ${query.sql}`);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  await db.exec(`DEALLOCATE ${name}`);
-  return null;
+/** The extension a failed CREATE EXTENSION asked for, when this engine does not have it; else null. */
+async function unavailableExtension(check: Check, failure: ApplyFailure): Promise<string | null> {
+  const name = failure.statement === null ? null : createdExtension(failure.statement);
+  if (name === null) return null;
+  if (check.db.embedded) return check.notBundled.includes(name) ? name : null;
+  const available = `SELECT 1 AS found FROM pg_available_extensions WHERE name = ${literal(name)}`;
+  // A statement that failed inside the migration's own BEGIN leaves the transaction aborted until it is rolled back.
+  const rows = await check.db.rows<{ found: number }>(available).catch(async () => {
+    await check.db.exec("ROLLBACK");
+    return check.db.rows<{ found: number }>(available);
+  });
+  return rows.length === 0 ? name : null;
 }
 
-function transactionState(statement: Statement, open: boolean): boolean {
-  if (statement.kind !== "TransactionStmt") return open;
-  const kind = String(statement.node["kind"]);
-  if (kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START") return true;
-  if (kind === "TRANS_STMT_COMMIT" || kind === "TRANS_STMT_ROLLBACK") return false;
-  return open;
+function inconclusive(check: Check, what: { rule: VerifyFinding["rule"]; message: string; fix: string; reason: string }): void {
+  check.findings.push({ rule: what.rule, severity: "error", message: what.message, fix: what.fix, inconclusive: true });
+  check.summary.status = "inconclusive";
+  check.summary.reason = what.reason;
 }
 
 function excerpt(text: string): string {

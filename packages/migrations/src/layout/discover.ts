@@ -54,8 +54,9 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutName | n
 
 /** Turns the files of one migration directory into migrations in the order the tool applies them. */
 export function discoverMigrations(files: ReadonlyMap<string, string>, layout: LayoutName): Migration[] {
-  const migrations = collect(files, layout);
-  return migrations.sort(compareMigrations);
+  // Each version split once, not once per comparison: a directory of a few hundred migrations is sorted on every lint.
+  const keyed = collect(files, layout).map((migration) => ({ migration, parts: migration.version.split(".") }));
+  return keyed.sort((a, b) => compareKeys(a.migration, b.migration, a.parts, b.parts)).map((k) => k.migration);
 }
 
 function collect(files: ReadonlyMap<string, string>, layout: LayoutName): Migration[] {
@@ -137,6 +138,20 @@ function collect(files: ReadonlyMap<string, string>, layout: LayoutName): Migrat
   }
 }
 
+/**
+ * Files the layout's tool reads together with the up migration at `path`: its down migration and, for Diesel, the
+ * folder's metadata.toml (whose run_in_transaction decides the transaction mode). Flyway's undo files carry their own
+ * description in the name, so they are found only among the files given.
+ */
+export function companionPaths(path: string, layout: LayoutName): string[] {
+  const base = posix.basename(path);
+  const beside = (name: string) => path.slice(0, path.length - base.length) + name; // written as `path` is: a/b, ./a/b
+  if (layout === "diesel" && base === "up.sql") return [beside("down.sql"), beside("metadata.toml")];
+  const golang = GOLANG.exec(base);
+  if (layout === "golang-migrate" && golang?.[3] === "up") return [beside(`${golang[1] ?? ""}_${golang[2] ?? ""}.down.sql`)];
+  return [];
+}
+
 function make(layout: LayoutName, version: string, up: string, down: string | null, hasDowns: boolean, transaction: TransactionMode): Migration {
   const base = posix.basename(up) === "up.sql" || posix.basename(up) === "migration.sql" ? posix.basename(posix.dirname(up)) : posix.basename(up);
   return { layout, version, name: base.replace(/(\.up)?\.sql$/, ""), up, down, hasDowns, repeatable: false, transaction };
@@ -148,9 +163,11 @@ function normalizeVersion(version: string): string {
 
 /** Numeric comparison of dotted versions, repeatable migrations last, ties broken by path. */
 export function compareMigrations(a: Migration, b: Migration): number {
+  return compareKeys(a, b, a.version.split("."), b.version.split("."));
+}
+
+function compareKeys(a: Migration, b: Migration, pa: readonly string[], pb: readonly string[]): number {
   if (a.repeatable !== b.repeatable) return a.repeatable ? 1 : -1;
-  const pa = a.version.split(".");
-  const pb = b.version.split(".");
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i] ?? "";
     const y = pb[i] ?? "";

@@ -18,7 +18,9 @@ export const changeColumnType = defineRule({
       const { column, from, to } = change;
       if (!from) return [{ message: messages.changeTypeUnknown(table, column, formatType(to)), fix: messages.changeTypeFix }];
       if (classifyTypeChange(from, to) !== "change") return [];
-      return [{ message: messages.changeType(table, column, formatType(from), formatType(to)), fix: messages.changeTypeFix }];
+      const original = state.typesRenamedInRelease.get(from.name);
+      const before = original === undefined ? formatType(from) : messages.renamedType(formatType(from), original);
+      return [{ message: messages.changeType(table, column, before, formatType(to)), fix: messages.changeTypeFix }];
     });
   },
 });

@@ -1,7 +1,7 @@
 /** drop-table: the previous release still uses the table; its data is gone. */
 import { messages } from "../messages.js";
 import { oldReadsTable } from "../queries.js";
-import { as, list, names } from "../sql/nodes.js";
+import { as, list, names, objectName } from "../sql/nodes.js";
 import { defineRule } from "./rule.js";
 
 export const dropTable = defineRule({
@@ -13,7 +13,7 @@ export const dropTable = defineRule({
     if (statement.kind !== "DropStmt" || statement.node["removeType"] !== "OBJECT_TABLE") return [];
     return list(statement.node["objects"]).flatMap((object) => {
       const parts = names(as(object, "List")?.["items"]);
-      const table = parts[0] === "public" && parts.length === 2 ? (parts[1] ?? "") : parts.join(".");
+      const table = objectName(parts);
       if (state.isNew(table) || !oldReadsTable(oldReads, table)) return [];
       return [{ message: messages.dropTable(table, oldReads?.by.get(parts[parts.length - 1] ?? table)), fix: messages.dropTableFix }];
     });

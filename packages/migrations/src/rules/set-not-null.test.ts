@@ -19,4 +19,23 @@ describe("set-not-null", () => {
     });
     expect(findings).toEqual([]);
   });
+  it("does not fire on tables this release creates with CREATE TABLE AS, SELECT INTO or as temporary tables", async () => {
+    const sql = `
+      CREATE TABLE names AS SELECT id, name FROM users;
+      ALTER TABLE names ALTER COLUMN name SET NOT NULL;
+      SELECT id, name INTO names2 FROM users;
+      ALTER TABLE names2 ALTER COLUMN name SET NOT NULL;
+      CREATE TEMP TABLE names3 AS SELECT id, name FROM users;
+      ALTER TABLE names3 ALTER COLUMN name SET NOT NULL;
+      CREATE TEMPORARY TABLE scratch (id bigint);
+      ALTER TABLE scratch ALTER COLUMN id SET NOT NULL;`;
+    expect(await rulesFor(sql)).toEqual([]);
+  });
+  it("fires on a column of a table the previous release created with CREATE TABLE AS, even one copied from a NOT NULL column", async () => {
+    const findings = await lintFiles([{ path: "003.sql", text: "ALTER TABLE names ALTER COLUMN email SET NOT NULL;" }], {
+      before: [BASE_SCHEMA, "CREATE TABLE names AS SELECT id, email FROM users;"],
+      rules: { "missing-lock-timeout": "off" },
+    });
+    expect(findings.map((f) => f.rule)).toEqual(["set-not-null"]);
+  });
 });

@@ -4,10 +4,17 @@ import { decodeSql } from "./encoding.js";
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
 
 describe("decodeSql", () => {
-  it("passes UTF-8 text, multi-byte characters and a UTF-8 byte order mark through unchanged", () => {
-    for (const text of ["", "SELECT 1;\n", "-- café ☕ 🚀\nINSERT INTO t VALUES ('naïve');\n", "\ufeffSELECT 1;"]) {
+  it("passes UTF-8 text and multi-byte characters through unchanged", () => {
+    for (const text of ["", "SELECT 1;\n", "-- café ☕ 🚀\nINSERT INTO t VALUES ('naïve');\n", "SELECT '\ufeff';"]) {
       expect(decodeSql(Buffer.from(text, "utf8"))).toEqual({ text, problem: null });
     }
+  });
+
+  it("drops a UTF-8 byte order mark at the start, as Flyway does, and counts columns of line 1 without it", () => {
+    expect(decodeSql(bytes("\ufeff-- migrate:up\nSELECT 1;\n"))).toEqual({ text: "-- migrate:up\nSELECT 1;\n", problem: null });
+    const { problem, text } = decodeSql(bytes("\ufeffSELECT 'caf", [0xe9], "';\n"));
+    expect(text).toBe("SELECT 'caf\ufffd';\n");
+    expect(problem).toMatchObject({ offset: 14, line: 1, column: 12 });
   });
 
   it("finds the first byte that is not UTF-8, with its line and the editor's column after multi-byte characters", () => {

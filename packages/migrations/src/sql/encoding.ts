@@ -16,12 +16,20 @@ export interface EncodingProblem {
 }
 
 export interface DecodedSql {
-  /** The text to analyse: UTF-16 decoded as such, invalid UTF-8 with U+FFFD in place of the bad bytes. */
+  /**
+   * The text to analyse: UTF-16 decoded as such, invalid UTF-8 with U+FFFD in place of the bad bytes, and without a
+   * UTF-8 byte order mark at the start (Flyway and `psql -f` skip it; it is no part of the SQL).
+   */
   text: string;
   problem: EncodingProblem | null;
 }
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** `text` without the byte order mark (U+FEFF) it may start with. */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 export function decodeSql(bytes: Uint8Array): DecodedSql {
   const utf16 = utf16Order(bytes);
@@ -32,13 +40,13 @@ export function decodeSql(bytes: Uint8Array): DecodedSql {
   }
   let text: string;
   try {
-    text = strict.decode(bytes);
+    text = withoutByteOrderMark(strict.decode(bytes));
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const at = position(bytes, offset);
     const shown = hex(bytes[offset] ?? 0);
     return {
-      text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
+      text: withoutByteOrderMark(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")),
       problem: {
         offset,
         ...at,
@@ -111,7 +119,9 @@ function position(bytes: Uint8Array, offset: number): { line: number; column: nu
     line++;
     start = i + 1;
   }
-  // The bytes before the offset on its line are well-formed, so their decoded length is the editor's column.
+  // The bytes before the offset on its line are well-formed, so their decoded length is the editor's column; editors
+  // do not show a byte order mark.
+  if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = Math.min(3, offset);
   return { line, column: Buffer.from(bytes.buffer, bytes.byteOffset + start, offset - start).toString("utf8").length + 1 };
 }
 

@@ -50,6 +50,11 @@ export function relationName(relation: unknown): string | undefined {
   return schema === undefined || schema === "public" ? table : `${schema}.${table}`;
 }
 
+/** A qualified name (type, table, index) as `schema.name`, or `name` in the public schema, as relationName names tables. */
+export function objectName(parts: readonly string[]): string {
+  return parts.length === 2 && parts[0] === "public" ? (parts[1] ?? "") : parts.join(".");
+}
+
 /** `{names:[pg_catalog,int4], typmods:[10]}` -> { name: "int4", mods: [10], array: false }. */
 export interface TypeRef {
   name: string;

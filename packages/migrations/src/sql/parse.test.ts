@@ -29,6 +29,17 @@ describe("parseSql", () => {
     expect(parsed.error).toEqual({ message: 'syntax error at or near "SELEC"', line: 2, column: 3 });
   });
 
+  it("reads the statement behind a UTF-8 byte order mark, with lines and columns as editors show them", () => {
+    const parsed = parseSql("\ufeffDROP TABLE users;\n-- shipgate-ignore drop-column: gone\nALTER TABLE t DROP COLUMN c;");
+    expect(parsed.error).toBeNull();
+    expect(parsed.statements.map((s) => [s.kind, s.text, s.line, s.column])).toEqual([
+      ["DropStmt", "DROP TABLE users", 1, 1],
+      ["AlterTableStmt", "ALTER TABLE t DROP COLUMN c", 3, 1],
+    ]);
+    expect(parseSql("\ufeffSELECT 1;\n  SELEC 1;").error).toEqual({ message: 'syntax error at or near "SELEC"', line: 2, column: 3 });
+    expect(parseSql("\ufeff-- only a comment\n").statements).toEqual([]);
+  });
+
   it("reports a parse error at its line, and treats comment-only text as empty", () => {
     const broken = parseSql("SELECT 1;\nALTER TABLE ö ADD COLUMN;");
     expect(broken.error?.line).toBe(2);

@@ -1,7 +1,9 @@
 /** Parses migration SQL with the real PostgreSQL 18 parser (libpg-query, WASM) into statements with exact spans. */
 import { SourceText } from "./source.js";
 import { findComments, skipTrivia, type Comment } from "./lexer.js";
-import { loadPgQuery, parseRaw } from "./pg-query.js";
+import { withoutByteOrderMark } from "./encoding.js";
+import { loadPgQuery } from "./pg-query.js";
+import { parseRawCached } from "../cache/parse-cache.js";
 
 /** A parse-tree node: `{ NodeType: { ...fields } }`; rules read it through the helpers in `nodes.ts`. */
 export type Node = Record<string, unknown>;
@@ -32,12 +34,17 @@ export function loadParser(): Promise<void> {
   return loadPgQuery();
 }
 
-/** Parses `text`; call `loadParser()` first. Text made only of comments and whitespace has no statements. */
-export function parseSql(text: string): ParsedSql {
+/**
+ * Parses `text`; call `loadParser()` first. Text made only of comments and whitespace has no statements. A UTF-8 byte
+ * order mark at the start is not part of the SQL (PostgreSQL's lexer would take it for the start of a word): positions
+ * are those of the text after it, as editors show them.
+ */
+export function parseSql(sql: string): ParsedSql {
+  const text = withoutByteOrderMark(sql);
   const source = new SourceText(text);
   const comments = findComments(text);
   if (skipTrivia(text, 0, comments) >= text.length) return { source, comments, statements: [], error: null };
-  const { tree, error } = parseRaw(text);
+  const { tree, error } = parseRawCached(text);
   if (error !== null) return { source, comments, statements: [], error: { message: error.message, ...source.position(source.indexOfCodePoint(error.cursor)) } };
   const statements: Statement[] = [];
   for (const raw of tree.stmts ?? []) {

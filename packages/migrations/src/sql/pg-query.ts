@@ -28,6 +28,12 @@ export function loadPgQuery(): Promise<void> {
 
 /** Parses SQL text with PostgreSQL's parser; `loadPgQuery()` must have finished. */
 export function parseRaw(text: string): RawParse {
+  const raw = parseRawJson(text);
+  return raw.error === null ? { tree: JSON.parse(raw.json) as ParseTree, error: null } : raw;
+}
+
+/** The parse tree as the parser's JSON text (what the parse cache keeps), or the parser's error. */
+export function parseRawJson(text: string): { json: string; error: null } | { tree: null; error: { message: string; cursor: number } } {
   if (wasm === null) throw new Error("the PostgreSQL parser is not loaded: await loadParser() first");
   const size = Buffer.byteLength(text, "utf8") + 1;
   const query = wasm._malloc(size);
@@ -48,7 +54,7 @@ export function parseRaw(text: string): RawParse {
     }
     const tree = words[result >> 2] ?? 0;
     if (tree === 0) return { tree: null, error: { message: "the PostgreSQL parser returned no parse tree", cursor: 0 } };
-    return { tree: JSON.parse(readString(tree)) as ParseTree, error: null };
+    return { json: readString(tree), error: null };
   } finally {
     wasm._free(query);
     if (result !== 0) wasm._wasm_free_parse_result(result);
