@@ -1,11 +1,14 @@
 /** The `shipgate` command line as users meet it: the built bin.js, spawned, its output piped or read to the end. */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createRepo, gitEnv, shipgate, SHIPGATE_BIN, tempDir, writeTree } from "@shipgate/test-utils";
 
 const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
+/** A path as the CLI prints it: from the working directory when that is shorter. */
+const shortest = (cwd: string, path: string) => (relative(cwd, path).length < path.length ? relative(cwd, path) : path);
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Runs `shipgate <args> | <reader>` in bash with pipefail: the exit code is shipgate's unless the reader fails. */
@@ -132,7 +135,7 @@ describe("the shipgate command", () => {
       `shipgate: ${repo.dir}/.shipgate.yml is not a valid shipgate config: policies.forbidden-paths.patterns: expected a list, got the single value "test/**": write ["test/**"]`,
       "  policies.secretz: unknown key (did you mean secrets?)",
       // The schema.json of the shipgate that ran (here the workspace's), a file that exists.
-      `  Fix it in your config; ${SCHEMA} lists every key and type (editors read it through $schema).`,
+      `  Fix it in your config; ${shortest(repo.dir, SCHEMA)} lists every key and type (editors read it through $schema).`,
       "",
     ];
     expect(result.stderr).toBe(expected.join("\n"));

@@ -48,6 +48,6 @@ export function runScript(script: Script, file: string): unknown {
   const module = { exports: {} as unknown };
   type Body = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dir: string, load: Importer) => void;
   const body = script.runInThisContext() as Body;
-  body(module.exports, createRequire(file), module, file, dirname(file), (specifier) => importModule(specifier));
+  body(module.exports, createRequire(file), module, file, dirname(file), (specifier) => importModule(specifier, file));
   return module.exports;
 }

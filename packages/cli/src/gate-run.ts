@@ -16,7 +16,7 @@ export interface GateRun {
 }
 
 export async function runGateCommand(io: Io, run: GateRun): Promise<number> {
-  const { runGate } = await importModule<typeof Migrations>("@shipgate/migrations");
+  const { runGate } = await importModule<typeof Migrations>("@shipgate/migrations", import.meta.url);
   const repo = await openRepo(io.cwd, io.env);
   const { config, plugins } = await loadConfigWithPlugins(run.config ?? (repo.topLevel ? findConfigFile(repo.topLevel) : null), importPlugin);
   const { report } = await runGate({ ...run.gate, repo, config, plugins, log: (line) => io.stderr.write(`shipgate ${run.name}: ${line}\n`) });

@@ -3,4 +3,4 @@ import type { PluginImporter } from "@shipgate/core";
 import { importModule } from "@shipgate/core/import-module";
 
 // Resolved from this package's files: importModule's `import()` lives in the bundle beside them (or the loader's).
-export const importPlugin: PluginImporter = (specifier) => importModule(specifier);
+export const importPlugin: PluginImporter = (specifier) => importModule(specifier, import.meta.url);

@@ -57,7 +57,7 @@ async function psTable(): Promise<(pid: number) => Proc | null> {
   const procs = new Map<number, Proc>();
   try {
     // Only off Linux, so the hooks' start-up never loads it; outside the CLI's bundle (see core's import-module.ts).
-    const { execa } = await importModule<typeof Execa>("execa");
+    const { execa } = await importModule<typeof Execa>("execa", import.meta.url);
     const { stdout } = await execa("ps", ["-A", "-o", "pid=,ppid=,lstart=,comm="], { timeout: 5000 });
     for (const line of stdout.split("\n")) {
       // lstart is five words: "Sun Dec  6 22:52:17 2026".

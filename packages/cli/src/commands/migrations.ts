@@ -159,7 +159,7 @@ async function rules(io: Io): Promise<number> {
  */
 async function staticAnalysis(): Promise<typeof StaticAnalysis> {
   const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url)), debug) as typeof StaticAnalysis | null;
-  return bundled ?? (await importModule<typeof StaticAnalysis>("@shipgate/migrations/static"));
+  return bundled ?? (await importModule<typeof StaticAnalysis>("@shipgate/migrations/static", import.meta.url));
 }
 
 export default migrations;
