@@ -1,11 +1,11 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import { join, resolve } from "node:path";
 import type { Repo } from "../git/repo.js";
-import { ObjectReader, SizeQuery, objectInfo } from "../git/cat-file.js";
+import { ObjectReader, objectInfo } from "../git/cat-file.js";
 import { readIncoming } from "./incoming.js";
 import { readTags } from "./tags.js";
 import { isZeroOid } from "../git/oid.js";
-import { applySizes, blobFile, fillSizes, readIndexDiff, readTreeFiles, wantSize } from "./read-diffs.js";
+import { FileSizes, blobFile, fillSizes, readIndexDiff, readTreeFiles } from "./read-diffs.js";
 import { refKind, type Change, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", objects = new ObjectReader(repo.git)): Change {
@@ -83,12 +83,12 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
     : await probe.then((info) => options.known.filter((k) => k.startsWith("--") || presentIn(info).has(k)));
   // The push's new commits stream from one walk into the diff, object and size readers; sizes are asked for while
   // the diffs are still being read, so the answer is ready when they are.
-  const sizes = new SizeQuery(repo.git);
+  const sizes = new FileSizes(repo.git);
   const incoming =
     news.length === 0
       ? null
       : readIncoming(repo.git, news, known, change.lines, (files) => {
-          for (let i = 0; i < files.length; i++) wantSize(sizes, files[i] as FileChange);
+          for (let i = 0; i < files.length; i++) sizes.add(files[i] as FileChange);
         });
   // Awaited below; a failure while the refs are described must not go unhandled meanwhile.
   incoming?.catch(() => undefined);
@@ -133,11 +133,11 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   change.commits = found.commits;
   const files = found.files;
   for (const file of await treeAndBlobFiles(repo, change, updates, peeled)) {
-    wantSize(sizes, file);
+    sizes.add(file);
     files.push(file);
   }
   change.files = files;
-  applySizes(files, await sizes.sizes());
+  await sizes.fill();
   return change;
 }
 

@@ -5,8 +5,6 @@
 import type { Git } from "../git/runner.js";
 import { BulkRead } from "../git/cat-file.js";
 import { CommitDiffs } from "./read-diffs.js";
-import { ScannedDiffs } from "./scanned-diffs.js";
-import { isAsciiPattern } from "./lines.js";
 import { parseCommitObject } from "./commit-object.js";
 import type { CommitInfo, FileChange, LineSelection } from "./types.js";
 
@@ -20,8 +18,7 @@ export interface Incoming {
 
 /**
  * Commits reachable from `tips` and not from `known` (oids or pseudo-options such as `--all`), with their diffs.
- * Files come with their sizes when their blobs were read (see ScannedDiffs); `onFiles` sees the others' files as soon
- * as they are parsed (to ask for their sizes meanwhile).
+ * `onFiles` sees each commit's files as soon as they are parsed (to ask for their sizes meanwhile).
  */
 export async function readIncoming(
   git: Git,
@@ -30,10 +27,7 @@ export async function readIncoming(
   lines: LineSelection,
   onFiles?: (files: readonly FileChange[]) => void,
 ): Promise<Incoming> {
-  // Lines read everywhere need every patch; otherwise most patches are not read (see scanned-diffs.ts).
-  const diffs = scannable(lines)
-    ? new ScannedDiffs(git, lines, onFiles, { block: STREAM_BLOCK })
-    : new CommitDiffs(git, lines, onFiles && ((diff) => onFiles(diff.files)), STREAM_BLOCK);
+  const diffs = new CommitDiffs(git, lines, onFiles, STREAM_BLOCK);
   // Commit objects are parsed as they arrive, while git is still diffing.
   const infos = new Map<string, CommitInfo>();
   const asked: string[] = [];
@@ -59,11 +53,6 @@ export async function readIncoming(
     for (let j = 0; j < own.length; j++) files.push(own[j] as FileChange);
   }
   return { order, commits, files };
-}
-
-/** Whether a blob without a match of `lines` can be known to have no kept line: the pattern matches in a line's bytes. */
-function scannable(lines: LineSelection): boolean {
-  return lines === "none" || (lines instanceof RegExp && isAsciiPattern(lines));
 }
 
 /** Ids per diff process before the next process takes over: long enough runs keep git's object cache warm. */

@@ -36,24 +36,14 @@ export async function readCommitDiffs(
   lines: LineSelection = "all",
   onCommit?: (files: readonly FileChange[]) => void,
 ): Promise<Map<string, FileChange[]>> {
-  const diffs = new CommitDiffs(git, lines, onCommit && ((diff) => onCommit(diff.files)), shardBlock(commits.length));
+  const diffs = new CommitDiffs(git, lines, onCommit, Math.max(SHARD_MIN, Math.ceil(commits.length / parallelism())));
   diffs.add(commits);
   return diffs.done();
 }
 
-/** Ids per process when `count` commits are known at once: contiguous shards, one per process. */
-export function shardBlock(count: number): number {
-  return Math.max(SHARD_MIN, Math.ceil(count / parallelism()));
-}
-
-/** What CommitDiffs reads besides the raw entries: the patch (added lines, binary) or, instead, each file's sources. */
-export type DiffDetail = "patch" | "sources";
-
 /**
  * Diffs of commits named while they are still being found (a walk that streams): each block of `block` ids goes to
  * the next of up to one process per core, so the diffs start with the first block and the walk's time is hidden.
- * With `detail` "sources" the patch is not made at all (no blob is read): the files come with what they were diffed
- * against instead, no added lines and no binary flag.
  */
 export class CommitDiffs {
   private readonly processes: { stdin: Writable; done: Promise<void> }[] = [];
@@ -62,17 +52,14 @@ export class CommitDiffs {
   private pending: string[] = [];
   private sent = 0;
   private readonly options: ParseOptions;
-  private readonly args: readonly string[];
 
   constructor(
     private readonly git: Git,
     lines: LineSelection,
-    private readonly onCommit?: (diff: ParsedCommitDiff) => void,
+    private readonly onCommit?: (files: readonly FileChange[]) => void,
     private readonly block = SHARD_MIN,
-    detail: DiffDetail = "patch",
   ) {
-    this.options = { commitHeaders: true, lines, sources: detail === "sources" };
-    this.args = detail === "patch" ? COMMIT_DIFF_ARGS : COMMIT_RAW_ARGS;
+    this.options = { commitHeaders: true, lines };
   }
 
   add(commits: readonly string[]): void {
@@ -92,14 +79,14 @@ export class CommitDiffs {
     await Promise.all(this.processes.map((process) => process.done));
     // `--always` prints every commit it can read; diff-tree skips unreadable ids silently, so a gap means a broken input.
     const missing = this.asked.find((oid) => !this.byCommit.has(oid));
-    if (missing !== undefined) throw new GitError(this.args, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
+    if (missing !== undefined) throw new GitError(COMMIT_DIFF_ARGS, 0, `no diff for commit ${missing}: the object is missing or not a commit`);
     return this.byCommit;
   }
 
   /** The pending block, to the process after the one that took the last (started on first use). */
   private send(): void {
     const index = this.sent++ % parallelism();
-    this.processes[index] ??= this.git.spool(this.args, (data, done) => this.take(data, done));
+    this.processes[index] ??= this.git.spool(COMMIT_DIFF_ARGS, (data, done) => this.take(data, done));
     this.processes[index].stdin.write(this.pending.join("\n") + "\n");
     this.pending = [];
   }
@@ -110,15 +97,13 @@ export class CommitDiffs {
       const diff = diffs[i] as ParsedCommitDiff;
       if (diff.commit === null) continue;
       this.byCommit.set(diff.commit, diff.files);
-      this.onCommit?.(diff);
+      this.onCommit?.(diff.files);
     }
     return consumed;
   }
 }
 
 const COMMIT_DIFF_ARGS = ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS];
-/** The same diff without its patch: `-r` as `-p` implied it; the raw entries are the same, merges' included. */
-const COMMIT_RAW_ARGS = ["diff-tree", "--stdin", "--root", "--cc", "--always", "-r", ...DIFF_FLAGS.filter((flag) => flag !== "-p" && flag !== "-U0")];
 /** Fewer commits than this per process are not worth another one. */
 const SHARD_MIN = 400;
 
@@ -163,29 +148,47 @@ export function blobFile(ref: string, oid: string, content: Buffer): FileChange 
   };
 }
 
-/** Asks `query` for the size of a file version when it has a blob. */
-export function wantSize(query: SizeQuery, file: FileChange): void {
-  if (file.status !== "D" && file.kind !== "submodule") query.add(file.oid);
+/** Sizes of file versions' blobs, asked for while other work goes on and filled in, in the order asked, at the end. */
+export class FileSizes {
+  private readonly query: SizeQuery;
+  private readonly files: FileChange[] = [];
+
+  constructor(git: Git) {
+    this.query = new SizeQuery(git);
+  }
+
+  /** Asks for the size of a file version that has a blob (not a deletion, not a submodule). */
+  add(file: FileChange): void {
+    if (file.status === "D" || file.kind === "submodule") return;
+    this.files.push(file);
+    this.query.add(file.oid);
+  }
+
+  /** Sets `size` on every file asked for (null when its blob is missing). */
+  async fill(): Promise<void> {
+    const sizes = await this.query.inOrder();
+    for (let i = 0; i < this.files.length; i++) (this.files[i] as FileChange).size = sizes[i] ?? null;
+  }
 }
 
 /**
- * Fills `size` for every file version that has a blob, with one batch-check; a few files' sizes come from their loose
- * objects in `objectsDir` when given (git/loose-objects.ts), and git is asked only for the rest.
+ * Fills `size` for every file version that has a blob and no size yet, with one batch-check; a few files' sizes come
+ * from their loose objects in `objectsDir` when given (git/loose-objects.ts), and git is asked only for the rest.
  */
 export async function fillSizes(git: Git, files: readonly FileChange[], objectsDir?: string): Promise<void> {
-  const wanted = files.filter((file) => file.status !== "D" && file.kind !== "submodule").map((file) => file.oid);
-  const loose = objectsDir !== undefined && wanted.length <= LOOSE_LIMIT ? looseSizes(objectsDir, wanted) : new Map<string, number>();
-  const query = new SizeQuery(git);
-  for (const oid of wanted) if (!loose.has(oid)) query.add(oid);
-  const asked = await query.sizes();
-  for (const [oid, size] of loose) asked.set(oid, size);
-  applySizes(files, asked);
-}
-
-/** Fills the sizes not known yet (a file whose blob was read has its own). */
-export function applySizes(files: readonly FileChange[], sizes: ReadonlyMap<string, number>): void {
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i] as FileChange;
-    if (file.size === null) file.size = sizes.get(file.oid) ?? null;
+  const wanted = files.filter((file) => file.size === null && file.status !== "D" && file.kind !== "submodule");
+  const loose =
+    objectsDir !== undefined && wanted.length <= LOOSE_LIMIT
+      ? looseSizes(
+          objectsDir,
+          wanted.map((file) => file.oid),
+        )
+      : new Map<string, number>();
+  const sizes = new FileSizes(git);
+  for (const file of wanted) {
+    const known = loose.get(file.oid);
+    if (known !== undefined) file.size = known;
+    else sizes.add(file);
   }
+  await sizes.fill();
 }

@@ -28,3 +28,27 @@ describe("ObjectReader.eachPrefix", () => {
     ]);
   });
 });
+
+describe("ObjectReader.read", () => {
+  it("reads objects of every type by id or revision, and answers a name it cannot resolve with null", async () => {
+    const repo = createRepo({ files: { "a.txt": "a\n" } });
+    repo.git("tag", "-a", "-m", "release", "v1");
+    const reader = new ObjectReader((await openRepo(repo.dir, repo.env)).git);
+    try {
+      const [commit, tree, blob, tag, missing, path] = await Promise.all([
+        reader.read("HEAD"),
+        reader.read("HEAD^{tree}"),
+        reader.read("HEAD:a.txt"),
+        reader.read("v1"),
+        reader.read("f".repeat(40)),
+        reader.read("HEAD:no such file.txt"),
+      ]);
+      expect([commit?.type, tree?.type, blob?.type, tag?.type]).toEqual(["commit", "tree", "blob", "tag"]);
+      expect(blob).toEqual({ oid: repo.git("rev-parse", "HEAD:a.txt"), type: "blob", size: 2, content: Buffer.from("a\n") });
+      expect(missing).toBeNull();
+      expect(path).toBeNull();
+    } finally {
+      reader.close();
+    }
+  });
+});

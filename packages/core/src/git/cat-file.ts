@@ -189,15 +189,23 @@ class BatchParser {
     for (;;) {
       const newline = buffer.indexOf(10, at);
       if (newline === -1) break;
-      const header = buffer.toString("latin1", at, newline);
-      const parts = header.split(" ");
-      if (parts[1] === "missing" || parts[1] === "ambiguous") {
-        at = newline + 1;
-        this.onObject(null);
-        continue;
+      // `<oid> <type> <size>` ends in a digit; `<name> missing` (or ambiguous) does not, and the name may hold spaces.
+      const last = buffer[newline - 1] ?? 0;
+      if (last < 0x30 || last > 0x39) {
+        const header = buffer.toString("latin1", at, newline);
+        if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+          at = newline + 1;
+          this.onObject(null);
+          continue;
+        }
       }
-      const size = Number(parts[2]);
-      if (parts.length !== 3 || !Number.isSafeInteger(size)) {
+      // Read from the bytes: a push reads thousands of objects.
+      const first = buffer.indexOf(0x20, at);
+      const second = first === -1 || first > newline ? -1 : buffer.indexOf(0x20, first + 1);
+      const size = second === -1 || second > newline ? null : readSize(buffer, second + 1, newline);
+      const type = size === null ? null : objectType(buffer, first + 1, second);
+      if (size === null || type === null) {
+        const header = buffer.toString("latin1", at, newline);
         this.error = `unexpected header: ${header}`;
         this.onBadHeader(header);
         return;
@@ -210,11 +218,12 @@ class BatchParser {
         this.need = end + (whole ? 1 : 0) - at;
         break;
       }
+      const oid = buffer.toString("latin1", at, first);
       const view = buffer.subarray(newline + 1, end);
       const content = this.copy ? Buffer.from(view) : view;
       at = whole ? end + 1 : Math.min(buffer.length, end + size - kept + 1);
       if (!whole) this.skip = end + size - kept + 1 - at;
-      this.onObject({ oid: parts[0] ?? "", type: parts[1] as GitObject["type"], size, content });
+      this.onObject({ oid, type, size, content });
       if (this.skip > 0) break;
     }
     const rest = buffer.subarray(at);
@@ -223,12 +232,35 @@ class BatchParser {
   }
 }
 
+/** A header's size field, or null when it is not a number. */
+function readSize(buffer: Buffer, start: number, end: number): number | null {
+  if (start >= end) return null;
+  let size = 0;
+  for (let i = start; i < end; i++) {
+    const digit = (buffer[i] as number) - 48;
+    if (digit < 0 || digit > 9) return null;
+    size = size * 10 + digit;
+  }
+  return Number.isSafeInteger(size) ? size : null;
+}
+
+/** A header's type field as one of the shared type names, or null for any other. */
+function objectType(buffer: Buffer, start: number, end: number): GitObject["type"] | null {
+  for (let i = 0; i < OBJECT_TYPES.length; i++) {
+    const { name, bytes } = OBJECT_TYPES[i] as (typeof OBJECT_TYPES)[number];
+    if (end - start === bytes.length && buffer.compare(bytes, 0, bytes.length, start, end) === 0) return name;
+  }
+  return null;
+}
+
+const OBJECT_TYPES = (["blob", "tree", "commit", "tag"] as const).map((name) => ({ name, bytes: Buffer.from(name) }));
+
 /**
  * Sizes of objects named while other work goes on: one `cat-file --batch-check --buffer` that is fed ids in batches
  * as they become known (e.g. while diffs are still being parsed) and answers them all at the end.
  */
 export class SizeQuery {
-  private static readonly ARGS = ["cat-file", "--batch-check=%(objectname) %(objectsize)", "--buffer"];
+  private static readonly ARGS = ["cat-file", "--batch-check=%(objectsize)", "--buffer"];
   private stream: { stdin: Writable; done: Promise<void> } | null = null;
   private readonly out: Buffer[] = [];
   private asked = 0;
@@ -243,21 +275,25 @@ export class SizeQuery {
     if (this.pending.length >= 4096) this.send(false);
   }
 
-  /** Every size asked for (missing objects are absent). */
-  async sizes(): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
-    if (this.asked === 0) return sizes;
+  /** Every size asked for, in the order asked (null for a missing object). */
+  async inOrder(): Promise<(number | null)[]> {
+    if (this.asked === 0) return [];
     this.send(true);
     await this.stream?.done;
-    // `<oid> <size>` or `<name> missing` per line, read by offsets: a push can ask for tens of thousands.
-    const text = Buffer.concat(this.out).toString("latin1");
-    for (let at = 0; at < text.length;) {
-      let newline = text.indexOf("\n", at);
-      if (newline === -1) newline = text.length;
-      const space = text.lastIndexOf(" ", newline);
-      if (space > at && text.charCodeAt(space + 1) !== 0x6d /* m(issing) */) sizes.set(text.slice(at, space), Number(text.slice(space + 1, newline)));
-      at = newline + 1;
+    // `<size>` or `<name> missing` per line, read from the bytes: a push asks for tens of thousands.
+    const output = Buffer.concat(this.out);
+    const sizes: (number | null)[] = [];
+    for (let at = 0; at < output.length;) {
+      let size: number | null = 0;
+      for (; at < output.length && output[at] !== 0x0a; at++) {
+        const digit = (output[at] as number) - 48;
+        if (digit < 0 || digit > 9) size = null;
+        else if (size !== null) size = size * 10 + digit;
+      }
+      sizes.push(size);
+      at++;
     }
+    if (sizes.length !== this.asked) throw new GitError(SizeQuery.ARGS, null, `asked for ${this.asked} sizes, got ${sizes.length}`);
     return sizes;
   }
 

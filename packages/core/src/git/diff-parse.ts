@@ -12,16 +12,6 @@ export interface ParsedCommitDiff {
   /** The commit id, or null for a diff without a commit header (index against HEAD). */
   commit: string | null;
   files: FileChange[];
-  /** With `ParseOptions.sources`: what each of `files` was diffed against, in the same order. */
-  sources?: FileSources[];
-}
-
-/** What a file version was diffed against: each parent's mode and blob id (one for a plain diff), and the old path. */
-export interface FileSources {
-  modes: string[];
-  oids: string[];
-  /** The path's bytes before a rename or copy, else null. */
-  oldPathBytes: Buffer | null;
 }
 
 export interface ParseOptions {
@@ -29,8 +19,6 @@ export interface ParseOptions {
   commitHeaders: boolean;
   /** Which added lines to keep (default: all). */
   lines?: LineSelection;
-  /** Keep each file's sources (`ParsedCommitDiff.sources`). */
-  sources?: boolean;
 }
 
 /** Every commit's diff in `output`, in order. */
@@ -53,7 +41,7 @@ function parseDiffs(output: Buffer, options: ParseOptions, partial: boolean): { 
   // Where the current commit's header starts: a partial parse stops there, as the commit may not be complete.
   let currentStart = 0;
   const finish = () => {
-    if (current && (current.commit !== null || current.raws.length > 0)) diffs.push(toDiff(output, current, scan, options.sources === true));
+    if (current && (current.commit !== null || current.raws.length > 0)) diffs.push(toDiff(output, current, scan));
   };
   let meta: RawMeta | null = null;
   let paths: Buffer[] = [];
@@ -80,13 +68,14 @@ function parseDiffs(output: Buffer, options: ParseOptions, partial: boolean): { 
     }
     if (end === tokenStart) continue; // the separator between raw entries and the patch
     if (output[tokenStart] === 0x3a /* ':' */) {
-      meta = readRawMeta(output, tokenStart, end, options.sources === true);
+      meta = readRawMeta(output, tokenStart, end);
       continue;
     }
     // A commit header, a patch, or a patch glued to the next commit header (patches hold no NUL).
     if (options.commitHeaders) {
-      const idStart = commitIdStart(output, tokenStart, end);
-      if (idStart !== -1) {
+      const lastNewline = output.lastIndexOf(0x0a, end - 1);
+      const idStart = lastNewline < tokenStart ? tokenStart : lastNewline + 1;
+      if ((end - idStart === 40 || end - idStart === 64) && isHex(output, idStart, end)) {
         if (current && idStart > tokenStart) setPatch(current, tokenStart, idStart);
         finish();
         current = { commit: output.toString("latin1", idStart, end), raws: [], patchStart: -1, patchEnd: -1 };
@@ -114,7 +103,7 @@ function setPatch(diff: PendingDiff, start: number, end: number): void {
   diff.patchEnd = end;
 }
 
-function toDiff(output: Buffer, pending: PendingDiff, scan: PatchScan, sources: boolean): ParsedCommitDiff {
+function toDiff(output: Buffer, pending: PendingDiff, scan: PatchScan): ParsedCommitDiff {
   const patches = pending.raws.length === 0 || pending.patchStart === -1 ? NO_PATCHES : parsePatchRange(output, pending.patchStart, pending.patchEnd, scan);
   const files = pending.raws.map((raw): FileChange => {
     const patch = patches.get(raw.path);
@@ -132,25 +121,10 @@ function toDiff(output: Buffer, pending: PendingDiff, scan: PatchScan, sources: 
       commit: pending.commit,
     };
   });
-  if (!sources) return { commit: pending.commit, files };
-  return { commit: pending.commit, files, sources: pending.raws.map((raw) => raw.sources ?? { modes: [], oids: [], oldPathBytes: null }) };
+  return { commit: pending.commit, files };
 }
 
 const NO_PATCHES: ReadonlyMap<string, FilePatch> = new Map();
-
-/**
- * Where the commit id that ends the token `[start, end)` begins (the token is the id, or a patch and then the id on a
- * line of its own), or -1. Only the token's last 40 or 64 bytes are looked at: a raw-only output has no newline at all.
- */
-function commitIdStart(buffer: Buffer, start: number, end: number): number {
-  if (endsWithId(buffer, start, end, 40)) return end - 40;
-  return endsWithId(buffer, start, end, 64) ? end - 64 : -1;
-}
-
-function endsWithId(buffer: Buffer, start: number, end: number, length: number): boolean {
-  const at = end - length;
-  return at >= start && (at === start || buffer[at - 1] === 0x0a) && isHex(buffer, at, end);
-}
 
 function isHex(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -167,35 +141,30 @@ interface RawEntry {
   status: string;
   mode: string;
   oid: string;
-  sources: FileSources | null;
 }
 
-/** The fields of a raw entry's meta line that the Change keeps, and the sources when asked for. */
+/** The fields of a raw entry's meta line that the Change keeps. */
 interface RawMeta {
   mode: string;
   oid: string;
   status: string;
   /** Renames and copies (`R100`, `C75`) name two paths; every other status one. */
   paths: 1 | 2;
-  sourceModes: string[] | null;
-  sourceOids: string[] | null;
 }
 
 /**
  * `:old new oldoid newoid S` or, for combined diffs, `::m1 m2 m3 o1 o2 o3 SS`, read from its bytes: a push has tens of
  * thousands, and splitting a string for each cost more than the rest of its entry.
  */
-function readRawMeta(buffer: Buffer, start: number, end: number, sources: boolean): RawMeta {
+function readRawMeta(buffer: Buffer, start: number, end: number): RawMeta {
   let parents = 0;
   while (buffer[start + parents] === 0x3a) parents++;
-  const meta: RawMeta = { mode: "", oid: "", status: "M", paths: 1, sourceModes: sources ? [] : null, sourceOids: sources ? [] : null };
+  const meta: RawMeta = { mode: "", oid: "", status: "M", paths: 1 };
   let field = 0;
   let fieldStart = start + parents;
   for (let i = fieldStart; i <= end; i++) {
     if (i < end && buffer[i] !== 0x20) continue;
-    if (field < parents) meta.sourceModes?.push(modeText(buffer, fieldStart, i));
-    else if (field === parents) meta.mode = modeText(buffer, fieldStart, i);
-    else if (field <= parents * 2) meta.sourceOids?.push(buffer.toString("latin1", fieldStart, i));
+    if (field === parents) meta.mode = modeText(buffer, fieldStart, i);
     else if (field === parents * 2 + 1) meta.oid = buffer.toString("latin1", fieldStart, i);
     else if (field === parents * 2 + 2) {
       meta.status = parents > 1 ? combinedStatus(buffer.toString("latin1", fieldStart, i)) : String.fromCharCode(buffer[fieldStart] ?? 0x4d);
@@ -231,19 +200,32 @@ function modeText(buffer: Buffer, start: number, end: number): string {
 
 const MODES = new Map<number, string>();
 
-/** `paths` are views the entry keeps. */
+/**
+ * One decoded path and one copy of its bytes per distinct path: a push names the same few paths in commit after
+ * commit, and a view per entry would keep every read of the output alive for as long as the Change lives.
+ */
+function knownPath(view: Buffer): { path: string; bytes: Buffer } {
+  const key = view.toString("latin1");
+  let known = PATHS.get(key);
+  if (known === undefined) {
+    known = { path: decodePath(view), bytes: Buffer.from(view) };
+    // Paths are the pusher's choice: only so many are remembered.
+    if (PATHS.size < 65_536) PATHS.set(key, known);
+  }
+  return known;
+}
+
+const PATHS = new Map<string, { path: string; bytes: Buffer }>();
+
+/** `paths` are views of the output. */
 function makeRawEntry(meta: RawMeta, paths: Buffer[]): RawEntry {
-  const last = paths[paths.length - 1] ?? Buffer.alloc(0);
+  const known = knownPath(paths[paths.length - 1] ?? Buffer.alloc(0));
   return {
-    path: decodePath(last),
-    pathBytes: last,
+    path: known.path,
+    pathBytes: known.bytes,
     oldPath: paths.length > 1 && paths[0] ? decodePath(paths[0]) : null,
     status: meta.status,
     mode: meta.mode,
     oid: meta.oid,
-    sources:
-      meta.sourceModes === null || meta.sourceOids === null
-        ? null
-        : { modes: meta.sourceModes, oids: meta.sourceOids, oldPathBytes: paths.length > 1 ? (paths[0] ?? null) : null },
   };
 }
