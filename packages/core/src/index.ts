@@ -51,6 +51,9 @@ export {
   type Fix,
   type Severity,
   type OptionsSchema,
+  type PatternUse,
+  regexUses,
+  globUses,
 } from "./policies/policy.js";
 export { POLICIES, findPolicy } from "./policies/index.js";
 export { resolveFromProject } from "./policies/load-tool.js";
@@ -73,11 +76,11 @@ export { formatReport, isFormat, FORMATS, type Format } from "./report/index.js"
 export { colourEnabled, createStyle, type Style } from "./report/style.js";
 export { formatLocation, printable } from "./report/location.js";
 export { formatRemoteLines } from "./report/remote.js";
-export { compileGlobs, firstMatch } from "./glob.js";
+export { compileGlobs, firstMatch, globRegExp } from "./glob.js";
 export { parseSize, formatSize } from "./size.js";
 export { type Working, type WorkItem } from "./progress.js";
 export { currentOwner, ownerGone, ownerTag, parseOwner, processState, type Owner } from "./owner.js";
-export { safeRegExp } from "./regex.js";
+export { safeRegExp, linearTimeProblem } from "./regex.js";
 export { PRESETS } from "./presets.generated.js";
 export { definePlugin, defineSection, readSection, type Plugin, type PluginCommand, type Section } from "./plugin/plugin.js";
 export { parseCommandArgs, parseSubcommand, formatHelp, type Command, type CommandIo, type CommandOptions, type CommandOption } from "./plugin/command.js";

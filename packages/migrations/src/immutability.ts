@@ -20,6 +20,7 @@ export const immutabilityPolicy = definePolicy({
   stages: ["pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  patterns: (o) => (o.tags === undefined ? [] : [{ key: "tags", glob: o.tags }]),
   async check({ change, options: own, config }) {
     const section = readSection(config, migrationsSection);
     const options = { dirs: section.dirs, tags: own.tags ?? section.tags };

@@ -72,6 +72,30 @@ server:
     expect(notes).toHaveLength(4);
     expect(notes[2]).toBe("ignoring three: larger than 65536 bytes");
   });
+
+  it("takes a pushed pattern only when it runs in linear time, and says which one it ignored and why", async () => {
+    const server = await serverConfig(base.replace("[file-size, branch-name]", "[file-size, branch-name, author, secrets, signed-commits]"));
+    const { config, notes } = narrowConfig(server, [
+      { source: "a", text: 'policies:\n  branch-name:\n    pattern: "^(?=(a+)+$)a"\n' },
+      { source: "b", text: 'policies:\n  author:\n    emailPattern: "@example\\\\.com$"\n' },
+      { source: "c", text: "policies:\n  secrets:\n    exclude: ['!(*.md)']\n" },
+      { source: "d", text: "policies:\n  signed-commits:\n    gnupgHome: /root/.gnupg\n" },
+    ]);
+    expect(config).toEqual(server.config);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^a may not turn on branch-name with policies\.branch-name\.pattern: it needs the backtracking engine \(a backreference, lookahead/,
+      ),
+      expect.stringMatching(/^b may not turn on author with policies\.author\.emailPattern: it is matched case-insensitively/),
+      expect.stringMatching(/^c may not turn on secrets with policies\.secrets\.exclude\[0\]: the glob needs the backtracking engine/),
+      "d may not turn on signed-commits here: its options cannot be vetted for a server (set it in the server config)",
+    ]);
+    const taken = narrowConfig(server, [
+      { source: "e", text: 'policies:\n  branch-name:\n    pattern: "^(a+)+$"\n  secrets:\n    exclude: ["**/*a*b*c*d"]\n' },
+    ]);
+    expect(taken.notes).toEqual([]);
+    expect(severities(taken.config)).toMatchObject({ "branch-name": "error", secrets: "error" });
+  });
 });
 
 describe("loadServerConfig", () => {

@@ -1,6 +1,21 @@
 /** The trusted server config, and the narrowing merge of a pushed `.shipgate.yml` (it may add checks, never remove them). */
 import { isAbsolute, resolve } from "node:path";
-import { ConfigError, configSchema, loadConfigWithPlugins, openRepo, parseConfigText, readSection, type Config, type Plugin, type Repo } from "@shipgate/core";
+import * as v from "valibot";
+import {
+  ConfigError,
+  POLICIES,
+  configSchema,
+  globRegExp,
+  linearTimeProblem,
+  loadConfigWithPlugins,
+  openRepo,
+  parseConfigText,
+  readSection,
+  type AnyPolicy,
+  type Config,
+  type Plugin,
+  type Repo,
+} from "@shipgate/core";
 import { auditPath } from "./audit.js";
 import { messages } from "./messages.js";
 import { importPlugin, plugin as serverPlugin } from "./plugin.js";
@@ -102,8 +117,12 @@ export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig
       } else if (current !== undefined && currentRank > 0) {
         if ((RANK[wanted] ?? 0) > currentRank) policies[id] = { ...current, severity: wanted };
       } else if (wanted !== "off") {
-        if (server.server.repoConfigPolicies.includes(id)) policies[id] = { ...entry, severity: wanted };
-        else notes.push(messages.repoConfigNotAllowed(source, id));
+        if (!server.server.repoConfigPolicies.includes(id)) notes.push(messages.repoConfigNotAllowed(source, id));
+        else {
+          const refused = vetPatterns(source, id, entry, server.plugins);
+          if (refused === null) policies[id] = { ...entry, severity: wanted };
+          else notes.push(refused);
+        }
       }
     }
   }
@@ -114,6 +133,24 @@ export function narrowConfig(server: ServerConfig, pushed: readonly PushedConfig
     return { config: server.config, notes };
   }
   return { config: result.output, notes };
+}
+
+/**
+ * Why a pushed entry that turns `id` on must be ignored, or null to take it: its policy must declare the patterns its
+ * options hold, and each must run on the linear-time engine (globs and regular expressions meet the pusher's names).
+ */
+function vetPatterns(source: string, id: string, entry: Entry, plugins: readonly Plugin[]): string | null {
+  const policy = [...POLICIES, ...plugins.flatMap((plugin) => plugin.policies ?? [])].find((candidate: AnyPolicy) => candidate.id === id);
+  if (policy?.patterns === undefined) return messages.repoConfigNoPatterns(source, id);
+  const { severity: _severity, ...options } = entry;
+  const parsed = v.safeParse(policy.options, options);
+  // The layer was validated as a whole already; an entry that does not parse alone is not taken.
+  if (!parsed.success) return messages.repoConfigNoPatterns(source, id);
+  for (const use of policy.patterns(parsed.output)) {
+    const why = "glob" in use ? (globRegExp(use.glob).linear ? null : "the glob needs the backtracking engine") : linearTimeProblem(use.regex, use.flags);
+    if (why !== null) return messages.repoConfigSlowPattern(source, id, use.key, why);
+  }
+  return null;
 }
 
 /** Largest pushed config read; anything bigger is ignored (it is data from the pusher). */

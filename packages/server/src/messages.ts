@@ -36,6 +36,12 @@ export const messages = {
   badInputHint: "git itself never sends this; the hook refuses input it cannot trust.",
   repoConfigIgnored: (source: string, why: string) => `ignoring ${source}: ${why}`,
   repoConfigCannotLoosen: (source: string, id: string) => `${source} cannot turn off or loosen ${id}; the server's setting stands`,
+  repoConfigNoPatterns: (source: string, id: string) =>
+    `${source} may not turn on ${id} here: its options cannot be vetted for a server (set it in the server config)`,
+  repoConfigSlowPattern: (source: string, id: string, key: string, why: string) =>
+    `${source} may not turn on ${id} with policies.${id}.${key}: ${why}, and the server runs a pushed pattern only if it ` +
+    "runs in linear time (a hostile branch name, path or message could otherwise keep the hook busy for minutes); " +
+    "write it without that, or set it in the server config",
   repoConfigNotAllowed: (source: string, id: string) => `${source} may not turn on ${id} here (not in server.repoConfigPolicies)`,
   chainedFailed: (path: string, code: number | null) =>
     `the chained hook ${path} refused the push (exit ${code ?? "signal"}); shipgate had accepted it, the audit log records both`,

@@ -13,7 +13,10 @@ export const ServerSection = v.strictObject({
   failOpen: v.optional(v.boolean(), false),
   /** Policies whose crash is reported as a warning instead of refusing the push (per-policy fail-open). */
   failOpenPolicies: v.optional(v.array(v.string()), []),
-  /** Policies a pushed `.shipgate.yml` may turn on when the server leaves them off (needs allowRepoConfig). */
+  /**
+   * Policies a pushed `.shipgate.yml` may turn on when the server leaves them off (needs allowRepoConfig); an entry whose
+   * regular expressions or globs cannot run in linear time is ignored with a note.
+   */
   repoConfigPolicies: v.optional(v.array(v.string()), ["commit-message", "branch-name", "forbidden-paths", "file-size", "secrets", "author", "protected-refs"]),
   /** Environment variables naming the pusher, first non-empty wins (default: the host's variable for the installed flavour). */
   identityFrom: v.optional(v.array(v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")))),

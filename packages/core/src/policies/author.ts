@@ -1,6 +1,6 @@
 /** author: every new commit's author and committer have a real-looking identity that matches the configured patterns. */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, regexUses, type Issue } from "./policy.js";
 import type { CommitInfo, Person } from "../change/types.js";
 import { safeRegExp, isValidRegExp } from "../regex.js";
 
@@ -30,6 +30,7 @@ export default definePolicy({
   stages: ["pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  patterns: (o) => [...regexUses("emailPattern", o.emailPattern, "i"), ...regexUses("namePattern", o.namePattern)],
   check({ change, options: o }) {
     const emails = list(o.emailPattern).map((source, i) => safeRegExp(source, `policies.author.emailPattern[${i}]`, "i"));
     const names = list(o.namePattern).map((source, i) => safeRegExp(source, `policies.author.namePattern[${i}]`));

@@ -1,6 +1,6 @@
 /** branch-name: branches being committed to or pushed follow a naming pattern. */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, regexUses, type Issue } from "./policy.js";
 import { safeRegExp } from "../regex.js";
 
 const options = v.strictObject({
@@ -19,6 +19,7 @@ export default definePolicy({
   stages: ["pre-commit", "pre-push", "pre-receive"],
   options,
   lines: "none",
+  patterns: (o) => regexUses("pattern", o.pattern),
   check({ change, options: o }) {
     const pattern = safeRegExp(o.pattern, "policies.branch-name.pattern");
     const names = new Set<string>();

@@ -3,7 +3,7 @@
  * levels and default ignores; the differences are listed in docs/commit-messages.md), at every stage alike.
  */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, regexUses, type Issue } from "./policy.js";
 import { isValidRegExp, safeRegExp } from "../regex.js";
 import { CONVENTIONAL_FORBIDDEN_CASES, SUBJECT_CASES } from "./commit-message-case.js";
 import { defaultIgnoreKinds, type IgnoreKind } from "./commit-message-ignores.js";
@@ -59,6 +59,7 @@ export default definePolicy({
   stages: ["commit-msg", "pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  patterns: (o) => regexUses("ignore", o.ignore),
   check({ change, options: o }) {
     const issues: Issue[] = [];
     const source = change.message?.source ?? "";

@@ -1,7 +1,7 @@
 /** eslint: lints staged JavaScript/TypeScript with the repository's own eslint and config (see tool-jobs.ts); fixes at pre-commit. */
 import * as v from "valibot";
 import { dirname, join } from "node:path";
-import { definePolicy, type Fix, type Issue } from "./policy.js";
+import { definePolicy, globUses, type Fix, type Issue } from "./policy.js";
 import { compileGlobs } from "../glob.js";
 import { findUp, resolveFromProject } from "./load-tool.js";
 import { localTools, type EslintOutcome, type LintMessage } from "./tool-jobs.js";
@@ -26,6 +26,7 @@ export default definePolicy({
   stages: ["pre-commit", "ci"],
   options,
   lines: "none",
+  patterns: (o) => globUses("patterns", o.patterns),
   fixer: true,
   tool: "eslint",
   async check({ change, options: o, cwd, read, fixing, working, tools = localTools }) {

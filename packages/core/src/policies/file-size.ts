@@ -1,6 +1,6 @@
 /** file-size: no file version larger than a limit (Git LFS pointers are small and pass). */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, globUses, type Issue } from "./policy.js";
 import type { FileChange } from "../change/types.js";
 import { formatSizeAgainst, parseSize } from "../size.js";
 import { compileGlobs, type Matcher } from "../glob.js";
@@ -24,6 +24,7 @@ export default definePolicy({
   stages: ["pre-commit", "pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  patterns: (o) => [...Object.keys(o.overrides).map((glob) => ({ key: `overrides[${JSON.stringify(glob)}]`, glob })), ...globUses("exclude", o.exclude)],
   keepsFromFixers: (file, o) => overLimit(file, o) !== null,
   check({ change, options: o }) {
     const issues: Issue[] = [];

@@ -1,6 +1,6 @@
 /** forbidden-paths: files that must never be committed (keys, env files, build output), by glob. */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, globUses, type Issue } from "./policy.js";
 import type { FileChange } from "../change/types.js";
 import { compileGlobs, firstMatch } from "../glob.js";
 
@@ -28,6 +28,7 @@ export default definePolicy({
   stages: ["pre-commit", "pre-push", "pre-receive", "ci"],
   options,
   lines: "none",
+  patterns: (o) => [...globUses("patterns", o.patterns), ...globUses("allow", o.allow)],
   check({ change, options: o }) {
     const forbidden = compileGlobs(o.patterns);
     const allowed = compileGlobs(o.allow);

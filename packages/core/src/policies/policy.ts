@@ -68,6 +68,21 @@ export interface PolicyResult {
   details?: Readonly<Record<string, unknown>>;
 }
 
+/** A pattern in a policy's options: `key` is where, as a config path below the policy (`allow[0]`). */
+export type PatternUse = { key: string; regex: string; flags?: string } | { key: string; glob: string };
+
+/** The entries of an option that holds regular expressions, as pattern uses. */
+export function regexUses(key: string, sources: string | readonly string[] | undefined, flags = ""): PatternUse[] {
+  if (sources === undefined) return [];
+  if (typeof sources === "string") return [{ key, regex: sources, flags }];
+  return sources.map((regex, i) => ({ key: `${key}[${i}]`, regex, flags }));
+}
+
+/** The entries of an option that holds globs, as pattern uses. */
+export function globUses(key: string, globs: readonly string[]): PatternUse[] {
+  return globs.map((glob, i) => ({ key: `${key}[${i}]`, glob }));
+}
+
 /** Options are a strict object so unknown keys are typos, reported with their path. */
 export type OptionsSchema = v.StrictObjectSchema<v.ObjectEntries, undefined>;
 
@@ -93,6 +108,11 @@ export interface Policy<S extends OptionsSchema = OptionsSchema, O = v.InferOutp
    * limit, which can keep eslint or prettier busy for minutes).
    */
   keepsFromFixers?: (file: FileChange, options: O) => boolean;
+  /**
+   * The regular expressions and globs its options hold. A server runs a pushed (untrusted) config's entry only when
+   * the policy declares them and each can run in linear time; a policy without it is never taken from a pushed config.
+   */
+  patterns?: (options: O) => PatternUse[];
   check(context: PolicyContext<O>): Promise<PolicyResult> | PolicyResult;
 }
 

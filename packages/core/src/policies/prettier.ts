@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { join } from "node:path";
 import { latestTextFiles, type FileChange } from "../change/types.js";
-import { definePolicy, type Fix, type Issue, type PolicyResult } from "./policy.js";
+import { definePolicy, globUses, type Fix, type Issue, type PolicyResult } from "./policy.js";
 import { compileGlobs } from "../glob.js";
 import { localTools, type PrettierOutcome } from "./tool-jobs.js";
 import { messages } from "../messages.js";
@@ -26,6 +26,7 @@ export default definePolicy({
   stages: ["pre-commit", "ci"],
   options,
   lines: "none",
+  patterns: (o) => globUses("exclude", o.exclude),
   fixer: true,
   tool: "prettier",
   async check({ change, options: o, cwd, read, fixing, working, tools = localTools }) {

@@ -1,7 +1,7 @@
 /** protected-refs: protected branches are never deleted or rewritten; release tags are immutable once pushed. */
 import * as v from "valibot";
-import picomatch from "picomatch";
-import { definePolicy, type Issue } from "./policy.js";
+import { globRegExp } from "../glob.js";
+import { definePolicy, globUses, type Issue } from "./policy.js";
 import type { RefUpdate } from "../change/types.js";
 
 const options = v.strictObject({
@@ -21,6 +21,7 @@ export default definePolicy({
   stages: ["pre-push", "pre-receive"],
   options,
   lines: "none",
+  patterns: (o) => [...globUses("branches", o.branches), ...globUses("tags", o.tags)],
   async check({ change, options: o }) {
     const branch = refMatcher(o.branches, "refs/heads/");
     const tag = refMatcher(o.tags, "refs/tags/");
@@ -49,8 +50,8 @@ export function refMatcher(patterns: readonly string[], prefix: string): (refNam
   if (patterns.length === 0) return () => false;
   const matchers = patterns.map((pattern) => {
     const full = pattern.startsWith("refs/");
-    const match = picomatch(pattern, { dot: true, nocase: false });
-    return (name: string) => (full ? match(name) : name.startsWith(prefix) && match(name.slice(prefix.length)));
+    const { test } = globRegExp(pattern);
+    return (name: string) => (full ? test(name) : name.startsWith(prefix) && test(name.slice(prefix.length)));
   });
   return (name) => matchers.some((match) => match(name));
 }

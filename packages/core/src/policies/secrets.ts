@@ -3,7 +3,7 @@
  * of the well-known formats in binary content or in commit and tag messages.
  */
 import * as v from "valibot";
-import { definePolicy, type Issue } from "./policy.js";
+import { definePolicy, globUses, regexUses, type Issue } from "./policy.js";
 import type { FileChange } from "../change/types.js";
 import { compileGlobs } from "../glob.js";
 import { safeRegExp, isValidRegExp } from "../regex.js";
@@ -54,6 +54,7 @@ export default definePolicy({
   options,
   // Every pattern's matches contain a keyword, so only lines with one are read (scanLine tests it again).
   lines: KEYWORDS,
+  patterns: (o) => [...regexUses("allow", o.allow), ...globUses("exclude", o.exclude)],
   async check({ change, options: o }) {
     const excluded = compileGlobs(o.exclude);
     const allowed = o.allow.map((source, i) => safeRegExp(source, `policies.secrets.allow[${i}]`));
