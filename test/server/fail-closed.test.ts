@@ -44,7 +44,7 @@ describe("fail closed means closed", () => {
     writeFileSync(gate.configFile, "");
     const result = push(local, gate.remote.dir, ["main:refs/heads/other"]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`remote: shipgate: internal error: the server config ${gate.configFile} enables no policy`);
+    expect(result.stderr).toContain(`remote: shipgate: config error: the server config ${gate.configFile} enables no policy`);
     expect(result.stderr).toContain("server.allowEmpty: true");
     expect(result.stderr).toContain("fail-closed");
     expect(gate.refs()).toBe(before);

@@ -20,7 +20,9 @@ export const messages = {
   bypassNotAudited: (error: string) => `bypass refused: the audit log cannot be written (${error})`,
   bypassNotAdvertised: "To bypass, the server must advertise push options: git config receive.advertisePushOptions true",
   unknownOption: (option: string) => `ignoring unknown push option ${option}`,
-  internalError: (message: string) => `internal error: ${message}`,
+  /** What failed, by kind: describeError already says "internal error" for a failure that is not one of shipgate's. */
+  failure: (kind: "config" | "internal" | "other", message: string) =>
+    kind === "config" ? `config error: ${message}` : kind === "internal" ? `internal error: ${message}` : message,
   failClosed: "The push was refused because shipgate failed (fail-closed). An admin can find the details in the audit log.",
   failOpen: "The push was accepted although shipgate failed (server.failOpen is on).",
   timedOut: (ms: number) => `the check took longer than server.timeout (${ms}ms)`,

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import {
   buildRangeChange,
+  ConfigError,
   createDebug,
   describeError,
   ExitCode,
@@ -246,7 +247,7 @@ async function failed(push: Push, error: unknown): Promise<PreReceiveResult> {
   const { message, hint, exitCode } = describeError(error);
   push.entry.error = message;
   push.entry.durationMs = Math.round(performance.now() - push.started);
-  push.say(messages.internalError(message));
+  push.say(messages.failure(error instanceof ConfigError ? "config" : error instanceof InternalError ? "internal" : "other", message));
   if (hint !== undefined) push.say(hint);
   // Input git would never send and a missing or broken config always refuse; only shipgate's own failures may fail open.
   const open = push.server !== null && push.server.server.failOpen && !(error instanceof HookInputError);
