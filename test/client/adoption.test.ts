@@ -79,6 +79,22 @@ describe("adopting shipgate in a repository with 300 old commits that break ever
     expect(gate.audit().at(-1)).toMatchObject({ verdict: "refused", commits: 1 });
   });
 
+  it("passes old release tags whose messages hold a token, and still refuses such a message on a new tag", () => {
+    const repo = createRepo({ branch: "main" });
+    oldHistory(repo, 6);
+    repo.git("tag", "-a", "v0.1.0", "HEAD~3", "-m", `release 0.1.0, published with ${FAKE_NPM_TOKEN}`);
+    const adoptedAt = repo.git("rev-parse", "HEAD");
+    const gate = createGate(`extends: recommended\nbaseline: { commit: ${adoptedAt}, reason: "imported legacy history" }\n`);
+    const first = repo.gitRaw(["push", gate.remote.dir, "main", "--tags"]);
+    expect(first.status, first.stderr).toBe(0);
+    repo.commit("feat: a new thing", { "src/new.js": "export const fresh = 1;\n" });
+    repo.git("tag", "-a", "v1.0.0", "-m", `release 1.0.0, published with ${FAKE_NPM_TOKEN}`);
+    const refused = repo.gitRaw(["push", gate.remote.dir, "main", "--tags"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("refs/tags/v1.0.0");
+    expect(refused.stderr).not.toContain("v0.1.0");
+  });
+
   it("moves the baseline only with a reason, and names the commits it exempts", () => {
     const repo = createRepo({ branch: "main" });
     oldHistory(repo, 5);

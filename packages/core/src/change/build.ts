@@ -1,12 +1,12 @@
 /** Builds the Change each stage checks: the index, a pending message, or a set of ref updates. */
 import { join, resolve } from "node:path";
 import type { Repo } from "../git/repo.js";
-import { ObjectReader, objectInfo } from "../git/cat-file.js";
+import { ObjectReader, objectInfo, type ObjectInfo } from "../git/cat-file.js";
 import { readIncoming } from "./incoming.js";
 import { readTags } from "./tags.js";
 import { isZeroOid } from "../git/oid.js";
 import { FileSizes, blobFile, fillSizes, readIndexDiff, readTreeFiles } from "./read-diffs.js";
-import { refKind, type Change, type FileChange, type LineSelection, type RefUpdate, type Stage } from "./types.js";
+import { refKind, type Change, type FileChange, type LineSelection, type RefUpdate, type Stage, type TagInfo } from "./types.js";
 
 function emptyChange(repo: Repo, stage: Stage, lines: LineSelection = "all", objects = new ObjectReader(repo.git)): Change {
   return { stage, repo, objects, refs: [], commits: [], tags: [], files: [], message: null, branch: null, pushOptions: [], lines };
@@ -131,6 +131,7 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   if (incoming === null) return change;
   const found = await incoming;
   change.commits = found.commits;
+  if (options.baseline && change.tags.length > 0) change.tags = await tagsAfterBaseline(repo, change, updates, peeled, options.baseline);
   const files = found.files;
   for (const file of await treeAndBlobFiles(repo, change, updates, peeled)) {
     sizes.add(file);
@@ -146,7 +147,7 @@ async function treeAndBlobFiles(
   repo: Repo,
   change: Change,
   updates: readonly RefUpdateInput[],
-  peeled: ReadonlyMap<string, { oid: string; type: string } | null>,
+  peeled: ReadonlyMap<string, ObjectInfo | null>,
 ): Promise<FileChange[]> {
   const files: FileChange[] = [];
   const done = new Set<string>();
@@ -215,4 +216,34 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * The tags whose message is judged: an annotated tag on a commit the baseline reaches (a release tag of the history
+ * before shipgate, pushed with it to a new remote) is history too. A tag on a new commit is judged without asking git.
+ */
+async function tagsAfterBaseline(
+  repo: Repo,
+  change: Change,
+  updates: readonly RefUpdateInput[],
+  peeled: ReadonlyMap<string, ObjectInfo | null>,
+  baseline: string,
+): Promise<TagInfo[]> {
+  const fresh = new Set(change.commits.map((commit) => commit.oid));
+  const targetOf = new Map(updates.map((update) => [update.name, peeled.get(update.newOid) ?? null]));
+  const verdicts = new Map<string, Promise<boolean>>();
+  const isHistory = (commit: string): Promise<boolean> => {
+    let verdict = verdicts.get(commit);
+    if (verdict === undefined) {
+      verdict = repo.git.run(["merge-base", "--is-ancestor", "--end-of-options", commit, baseline], { okCodes: [0, 1] }).then((r) => r.code === 0);
+      verdicts.set(commit, verdict);
+    }
+    return verdict;
+  };
+  const kept = await mapLimited(change.tags, 4, async (tag) => {
+    const target = targetOf.get(tag.ref);
+    if (target?.type !== "commit" || fresh.has(target.oid)) return true;
+    return !(await isHistory(target.oid));
+  });
+  return change.tags.filter((_, i) => kept[i]);
 }
