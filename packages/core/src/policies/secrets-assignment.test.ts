@@ -90,6 +90,36 @@ describe("the generic secrets rule", () => {
     for (const line of lines) expect(reported(line), line).toEqual([value]);
   });
 
+  it("reports a random value as the text of an XML element so named, and on a .netrc line", () => {
+    const value = fakes.password(24, true);
+    const lines = [
+      `<password>${value}</password>`,
+      `    <DbPassword>${value}</DbPassword>`,
+      `<sec:apiToken> ${value} </sec:apiToken>`,
+      `machine api.example.net login deploy password ${value}`,
+      `machine api.example.net login deploy password ${value} account ops`,
+      `default login anonymous password ${value}`,
+      `  password ${value}`,
+    ];
+    for (const line of lines) expect(reported(line), line).toEqual([value]);
+  });
+
+  it("reads no value from an XML element that holds markup, a template or words, nor from prose that says password", () => {
+    const value = fakes.password(24, true);
+    const lines = [
+      "<password><![CDATA[",
+      "<password>${DB_PASSWORD}</password>",
+      "<password>{{ vault.db_password }}</password>",
+      "<secretName>database-credentials</secretName>",
+      `<passwordHint>ask the team lead</passwordHint>`,
+      `password ${value} is the one for staging`,
+      "password    The password to use when connecting",
+      "machine example.com login me password $NETRC_PASSWORD",
+      `<token-count>${value}`,
+    ];
+    for (const line of lines) expect(reported(line), line).toEqual([]);
+  });
+
   it("reports random passwords with symbols when they are quoted, whatever letters they hold", () => {
     for (let i = 0; i < 200; i++) {
       const value = fakes.password();

@@ -1,8 +1,9 @@
 /**
  * Assignments to secret-like names, in the syntax of the languages and config formats people commit: a name that
  * holds password, secret, token, api key, ... then `=`, `:`, `:=` or `=>` (never `::`, `==` or `=~`), then a
- * literal value: a quoted string, or a bare token (.env, YAML, properties). Expressions, references and types are
- * not values. The caller judges each value (secrets-value.ts).
+ * literal value: a quoted string, or a bare token (.env, YAML, properties). Also the text of an XML element so named
+ * (`<DbPassword>...</DbPassword>`) and a `.netrc` line (`machine host login me password ...`). Expressions,
+ * references and types are not values. The caller judges each value (secrets-value.ts).
  */
 
 /** The keywords of a secret-like name; the scan prefilter (KEYWORDS in secrets-scan.ts) holds each of them. */
@@ -44,10 +45,19 @@ const TEMPLATE = /\$\{|\{\{|%\(|#\{|%s/;
  */
 export function findAssignments(text: string): Assigned[] {
   const found: Assigned[] = [];
+  const netrc = NETRC.exec(text);
+  if (netrc !== null && !TEMPLATE.test(netrc[2] as string) && !(netrc[2] as string).startsWith("$"))
+    found.push({ value: netrc[2] as string, column: (netrc[1] as string).length + 1 });
   SECRET_NAME.lastIndex = 0;
   for (let match = SECRET_NAME.exec(text); match !== null; match = SECRET_NAME.exec(text)) {
     const nameEnd = endOfName(text, match.index + match[0].length);
     if (nameEnd === -1 || inTernary(text, match.index)) continue;
+    const element = elementText(text, match.index, nameEnd);
+    if (element !== null) {
+      SECRET_NAME.lastIndex = Math.max(element.end, SECRET_NAME.lastIndex);
+      if (element.value !== null) found.push({ value: element.value, column: match.index + 1 });
+      continue;
+    }
     const at = afterOperator(text, nameEnd);
     if (at === null) continue;
     const { value, end } = readValue(text, at.index, at.bare);
@@ -55,6 +65,30 @@ export function findAssignments(text: string): Assigned[] {
     if (value !== null) found.push({ value, column: match.index + 1 });
   }
   return found;
+}
+
+/**
+ * A `.netrc` line that gives a password: `password` first or after `machine <host>`/`default`, `login <user>` and
+ * `account <name>`, its value followed only by the end of the line or another `.netrc` keyword (prose that says
+ * "password xyz is ..." is not such a line).
+ */
+const NETRC =
+  /^([ \t]*(?:(?:machine[ \t]+\S+|default)[ \t]+)?(?:login[ \t]+\S+[ \t]+)?(?:account[ \t]+\S+[ \t]+)?password[ \t]+)(\S{1,256})(?=[ \t]*$|[ \t]+(?:machine|default|login|account|macdef)[ \t])/;
+
+/**
+ * The text of an XML element whose name holds the keyword (`<password>`, `<ns:ApiToken>`): null when the name is not
+ * such an element's; its value null when the element holds markup, a template or nothing on this line.
+ */
+function elementText(text: string, nameStart: number, nameEnd: number): { value: string | null; end: number } | null {
+  if (text[nameEnd] !== ">") return null;
+  let i = nameStart - 1;
+  while (i >= 0 && i > nameStart - 40 && /[\w.:-]/.test(text[i] as string)) i--;
+  if (text[i] !== "<") return null;
+  const close = text.indexOf("<", nameEnd + 1);
+  if (close === -1 || close - nameEnd - 1 > MAX_VALUE || text[close + 1] !== "/") return { value: null, end: nameEnd + 1 };
+  const value = text.slice(nameEnd + 1, close).trim();
+  const unusable = value === "" || TEMPLATE.test(value) || value.startsWith("$") || /\s/.test(value);
+  return { value: unusable ? null : value, end: close };
 }
 
 /**
