@@ -112,6 +112,32 @@ describe("shipgate init", () => {
     expect(repo.git("show", "HEAD:src/a.js")).toBe("const a = { b: 1 };");
   });
 
+  it("puts the trap into the user's own prepare-commit-msg, so that its refusal undoes pre-commit's fixes too", () => {
+    const repo = jsRepo();
+    linkTools(repo.dir, ["prettier"]);
+    repo.write({ ".husky/prepare-commit-msg": '#!/bin/sh\n[ -f .ready ] || { echo "other tool: not ready" >&2; exit 1; }\n' });
+    expect(shipgate(["init"], { cwd: repo.dir }).code).toBe(0);
+    const hook = readFileSync(join(repo.dir, ".husky", "prepare-commit-msg"), "utf8");
+    expect(hook.startsWith("#!/bin/sh\n# shipgate:")).toBe(true);
+    expect(hook.indexOf("trap shipgate_undo EXIT")).toBeLessThan(hook.indexOf("other tool"));
+    expect(shipgate(["init"], { cwd: repo.dir }).code).toBe(0);
+    expect(readFileSync(join(repo.dir, ".husky", "prepare-commit-msg"), "utf8")).toBe(hook);
+    repo.write({ ".ready": "" });
+    repo.git("add", "-A");
+    expect(tryCommit(repo, "chore: adopt shipgate").status).toBe(0);
+
+    repo.git("rm", "-q", ".ready");
+    repo.write({ "src/a.js": "const a = {b:1}\n" });
+    repo.git("add", "src/a.js");
+    const staged = repo.git("ls-files", "-s", "src/a.js");
+    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("other tool: not ready");
+    expect(refused.stderr).toContain("undid the fixes");
+    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
+    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+  });
+
   it("refuses an unknown preset, naming the nearest one, and writes nothing", () => {
     const repo = jsRepo();
     for (const [preset, line] of [

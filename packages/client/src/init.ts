@@ -60,6 +60,10 @@ export async function initRepo(options: InitOptions): Promise<InitResult> {
     } else writeFileSync(path, `${trap}${script}`);
     chmodSync(path, 0o755);
   }
+  // The user's own prepare-commit-msg runs after pre-commit and can refuse the commit too: it gets the trap as well.
+  const userHook = join(hooksDir, "prepare-commit-msg");
+  if (existsSync(userHook) && !readFileSync(userHook, "utf8").includes("shipgate_undo"))
+    writeFileSync(userHook, `${withTrap(readFileSync(userHook, "utf8").trimEnd(), `${undoTrap(pkgRel)}\n`)}\n`);
 
   const prepare = updatePackageJson(join(packageDir, "package.json"), pkgRel, huskyDir);
   const existing = CONFIG_FILES.map((name) => join(top, name)).find((path) => existsSync(path));
