@@ -16,4 +16,12 @@ export { lintAsApplied, type ApplyOrder, type AsAppliedLint, type AsAppliedOptio
 export { STATEMENT_RULES, FILE_RULES, RULE_IDS } from "./rules/index.js";
 export { DEFAULT_SEVERITY, type Category, type Rule } from "./rules/rule.js";
 export { openParseCache, saveParseCache, parseCacheStats } from "./cache/parse-cache.js";
+export {
+  lintAsAppliedCached,
+  hasCachedFindings,
+  codeVersionOf,
+  findingsCacheOutcome,
+  type FindingsCache,
+  type FindingsCacheOutcome,
+} from "./cache/findings-cache.js";
 export { cacheOptions, cacheOptionsAt, openParseCacheOf, type CacheOptions } from "./cache/options.js";

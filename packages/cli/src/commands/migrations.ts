@@ -65,22 +65,33 @@ async function lint(argv: string[], io: Io): Promise<number> {
     LINT_USAGE,
   );
   if (positionals.length === 0) return rangeCheck(["--static", ...argv], io, LINT_USAGE);
-  const { LAYOUTS, lintAsApplied, loadParser, cacheOptionsAt, openParseCacheOf, saveParseCache } = await staticAnalysis();
+  const analysis = await staticAnalysis();
+  const { LAYOUTS, lintAsAppliedCached, hasCachedFindings, loadParser, cacheOptionsAt, openParseCacheOf, saveParseCache } = analysis.exports;
   const layout = oneOf("--layout", values.layout, ["auto", ...LAYOUTS]);
   const order = oneOf("--order", values.order, ["runner", "given"]);
-  // Parse results of files linted before are reused by blob id (the repository's cache); an empty cache starts the
-  // parser's compile now, a warm one may not need the parser at all.
-  const cached = openParseCacheOf(cacheOptionsAt(io.cwd, io.env));
-  // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
-  // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
-  // 600-file bench). A budget ~7x the default leaves short runs to the interpreter and baseline code, while a long
-  // run (thousands of files) still gets its hot functions optimised.
-  setFlagsFromString("--interrupt-budget=1000000");
-  // The parser compiles off the main thread while the files are read; the lint awaits it and reports a failure.
-  if (cached === 0) loadParser().catch(() => undefined);
+  const cacheOptions = cacheOptionsAt(io.cwd, io.env);
+  // The findings of an unchanged tree come from the last lint's (cache/findings-cache.ts), keyed by the code of the
+  // static analysis that made them: only the bundled script has one identity to hash.
+  const findingsCache = cacheOptions === null || analysis.codeVersion === null ? null : { dir: cacheOptions.dir, codeVersion: analysis.codeVersion };
+  const beforeLint = () => {
+    // Parse results of files linted before are reused by blob id (the repository's cache); an empty cache starts the
+    // parser's compile now, a warm one may not need the parser at all.
+    const cached = openParseCacheOf(cacheOptions);
+    // A lint of files is a short batch: with V8's default budget, TurboFan recompiled the rules and the lexer in the
+    // background, competing for the CPU, and process exit then waited for those compiles (~40 ms of ~240 for the
+    // 600-file bench). A budget ~7x the default leaves short runs to the interpreter and baseline code, while a long
+    // run (thousands of files) still gets its hot functions optimised.
+    setFlagsFromString("--interrupt-budget=1000000");
+    // The parser compiles off the main thread while the files are read; the lint awaits it and reports a failure.
+    if (cached === 0) loadParser().catch(() => undefined);
+  };
+  // With findings cached, an unchanged tree needs no parser: the parse cache is opened only when the lint runs.
+  const warmable = hasCachedFindings(findingsCache);
+  if (!warmable) beforeLint();
   // Bytes, not text: a file that is not UTF-8 is a finding (invalid-encoding), which decoding here would hide.
   const files = positionals.map((path) => ({ path, text: readSql(path, io.cwd) }));
-  const result = await lintAsApplied(files, { layout, order, readCompanion: (path) => readIfExists(path, io.cwd) });
+  const options = { layout, order, readCompanion: (path: string) => readIfExists(path, io.cwd) };
+  const result = await lintAsAppliedCached(files, options, findingsCache, warmable ? beforeLint : undefined);
   saveParseCache();
   if (result.unrecognised.length > 0) {
     throw new UsageError(messages.notMigrations(result.unrecognised, result.layout ?? "plain"), { hint: messages.notMigrationsHint });
@@ -145,7 +156,7 @@ async function rangeCheck(argv: string[], io: Io, usage: string): Promise<number
 }
 
 async function rules(io: Io): Promise<number> {
-  const { DEFAULT_SEVERITY, FILE_RULES, STATEMENT_RULES } = await staticAnalysis();
+  const { DEFAULT_SEVERITY, FILE_RULES, STATEMENT_RULES } = (await staticAnalysis()).exports;
   const all = [...STATEMENT_RULES, ...FILE_RULES];
   const width = Math.max(...all.map((r) => r.id.length));
   for (const rule of all)
@@ -156,10 +167,13 @@ async function rules(io: Io): Promise<number> {
 /**
  * The static analysis with libpg-query's glue: the bundle's script (scripts/bundle.mjs), whose compiled code the build
  * caches, or the package itself when running from the sources. Loaded before any V8 flag changes, which void the cache.
+ * `codeVersion` identifies the script's code (a hash of its text and the Node version), null from the sources.
  */
-async function staticAnalysis(): Promise<typeof StaticAnalysis> {
-  const bundled = requireCached(fileURLToPath(new URL("./migrations-static.cjs", import.meta.url)), debug) as typeof StaticAnalysis | null;
-  return bundled ?? (await importModule<typeof StaticAnalysis>("@shipgate/migrations/static", import.meta.url));
+async function staticAnalysis(): Promise<{ exports: typeof StaticAnalysis; codeVersion: string | null }> {
+  const script = fileURLToPath(new URL("./migrations-static.cjs", import.meta.url));
+  const bundled = requireCached(script, debug) as typeof StaticAnalysis | null;
+  if (bundled === null) return { exports: await importModule<typeof StaticAnalysis>("@shipgate/migrations/static", import.meta.url), codeVersion: null };
+  return { exports: bundled, codeVersion: bundled.codeVersionOf(script) };
 }
 
 export default migrations;

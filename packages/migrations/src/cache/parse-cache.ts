@@ -157,9 +157,13 @@ function storedRaw(current: Pack, id: string): string | null {
   return span === undefined ? null : current.data.toString("utf8", span.start, span.end);
 }
 
-/** libpg-query's version, from its package: its parse trees are what the pack holds. */
-function parserVersion(): string {
+let knownParser: string | null = null;
+
+/** libpg-query's version, from its package: its parse trees are what the pack holds (and what findings come from). */
+export function parserVersion(): string {
+  if (knownParser !== null) return knownParser;
   const wasm = createRequire(import.meta.url).resolve("libpg-query/wasm/libpg-query.wasm");
   const { version } = JSON.parse(readFileSync(join(dirname(wasm), "..", "package.json"), "utf8")) as { version: string };
-  return `libpg-query ${version}`;
+  knownParser = `libpg-query ${version}`;
+  return knownParser;
 }
