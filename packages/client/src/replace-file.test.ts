@@ -99,4 +99,43 @@ describe("replacing a work-tree file", () => {
     expect(writer.settle()).toEqual([]);
     expect(readdirSync(dir)).toEqual(["a.js"]);
   });
+
+  it("puts back a save that reaches the replaced file after the replace where no hard link can pin it, once settled", (context) => {
+    const elsewhere = otherDeviceDir();
+    if (elsewhere === null) return context.skip(NO_OTHER_DEVICE);
+    const { dir, file, path, writer } = setup(elsewhere);
+    const editor = openSync(file, "a");
+    try {
+      expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+      // The editor still holds the old file and saves into it after the replace returned.
+      writeSync(editor, "// late save\n");
+      expect(writer.settle()).toEqual([path]);
+      expect(writer.replaced).toEqual([]);
+      expect(readFileSync(file, "utf8")).toBe(`${STAGED.toString()}// late save\n`);
+      expect(readdirSync(dir)).toEqual(["a.js"]);
+    } finally {
+      closeSync(editor);
+    }
+  });
+
+  it("holds a bounded number of old files open where no hard link is possible, and still checks the earliest", (context) => {
+    const elsewhere = otherDeviceDir();
+    if (elsewhere === null) return context.skip(NO_OTHER_DEVICE);
+    const { dir, scratch } = setup(elsewhere);
+    const writer = new WorkTreeWriter(scratch);
+    const files = Array.from({ length: 300 }, (_, i) => join(dir, `f${i}.js`));
+    for (const file of files) writeFileSync(file, STAGED);
+    const editor = openSync(files[0] as string, "a");
+    try {
+      expect(writer.replace(Buffer.from(files[0] as string), STAGED, FIXED)).toBe(true);
+      writeSync(editor, "// saved early\n");
+      for (const file of files.slice(1)) expect(writer.replace(Buffer.from(file), STAGED, FIXED)).toBe(true);
+      expect(readdirSync("/proc/self/fd").length).toBeLessThan(200);
+      expect(writer.settle()).toEqual([Buffer.from(files[0] as string)]);
+      expect(readFileSync(files[0] as string, "utf8")).toBe(`${STAGED.toString()}// saved early\n`);
+      expect(files.slice(1).every((file) => readFileSync(file).equals(FIXED))).toBe(true);
+    } finally {
+      closeSync(editor);
+    }
+  });
 });

@@ -21,14 +21,18 @@
  * file no path names. Putting a file back (step 5) has the same microsecond gap for a save into the new file.
  *
  * Where hard links are not possible (the git dir on another device than the work tree, a file system without
- * links), the old file is held open instead: steps 3 and 5 read it through the descriptor, and a save found in
- * step 5 is written back by content; `settle` has nothing more to check for those files.
+ * links), the old file is held open instead: steps 3 and 5 read it through the descriptor, which stays open until
+ * `settle` reads it once more, and a save found then is written back by content. At most MAX_HELD descriptors are
+ * held (a user's limit may be 256): past that, the oldest is checked and closed early.
  */
 import { chmodSync, closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDebug } from "@shipgate/core";
 
 const debug = createDebug("shipgate:fix");
+
+/** Old files held open at once in the fallback without hard links. */
+const MAX_HELD = 128;
 
 /** A work-tree file this writer replaced. */
 export interface Replaced {
@@ -47,6 +51,9 @@ export interface Rescued {
 interface Entry extends Replaced {
   /** The hard link to the replaced file, until `settle` has checked it. */
   link: string | null;
+  /** Without a hard link: a descriptor on the replaced file, until `settle` has checked it. */
+  fd: number | null;
+  mode: number;
   /** Identity of the file written, to tell whether the path still names it. */
   ino: number;
   dev: number;
@@ -55,6 +62,10 @@ interface Entry extends Replaced {
 export class WorkTreeWriter {
   private entries: Entry[] = [];
   private count = 0;
+  /** Entries holding a descriptor, oldest first. */
+  private held: Entry[] = [];
+  /** Paths put back before `settle` (a descriptor checked early), which `settle` reports with its own. */
+  private putBackEarly: Buffer[] = [];
   readonly rescued: Rescued[] = [];
 
   constructor(private readonly scratch: string) {}
@@ -95,7 +106,7 @@ export class WorkTreeWriter {
       }
       const written = statSync(temp);
       renameSync(temp, path);
-      const entry: Entry = { path, before: expected, written: content, link, ino: written.ino, dev: written.dev };
+      const entry: Entry = { path, before: expected, written: content, link, fd: null, mode: 0, ino: written.ino, dev: written.dev };
       if (!readAll(fd).equals(expected)) {
         this.putBack(entry);
         return false;
@@ -112,6 +123,9 @@ export class WorkTreeWriter {
    * returns the paths put back (no longer among `replaced`).
    */
   settle(): Buffer[] {
+    for (const entry of [...this.held]) this.release(entry);
+    const early = this.putBackEarly;
+    this.putBackEarly = [];
     const putBack: Entry[] = [];
     for (const entry of this.entries) {
       if (entry.link === null) continue;
@@ -123,7 +137,36 @@ export class WorkTreeWriter {
       entry.link = null;
     }
     this.entries = this.entries.filter((entry) => !putBack.includes(entry));
-    return putBack.map((entry) => entry.path);
+    return [...early, ...putBack.map((entry) => entry.path)];
+  }
+
+  /**
+   * Reads a held old file once more and closes it: a save that reached it since the rename goes back by content (in
+   * place if the path still holds what we wrote, else beside it) and the entry is no longer among `replaced`.
+   */
+  private release(entry: Entry): void {
+    const fd = entry.fd;
+    if (fd === null) return;
+    entry.fd = null;
+    this.held = this.held.filter((other) => other !== entry);
+    try {
+      const now = readAll(fd);
+      if (now.equals(entry.before)) return;
+      this.restoreBytes(entry.path, now, entry.written, entry, entry.mode);
+      this.entries = this.entries.filter((other) => other !== entry);
+      this.putBackEarly.push(entry.path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** `bytes` back at `path` if it still holds `written` as this writer left it, else beside it. */
+  private restoreBytes(path: Buffer, bytes: Buffer, written: Buffer, file: { ino: number; dev: number }, mode: number): void {
+    if (holds(path, written, file)) {
+      const back = freeSibling(path, `.shipgate-${process.pid}-back`);
+      writeWithMode(back, bytes, mode);
+      renameSync(back, path);
+    } else this.rescueBytes(path, bytes, mode);
   }
 
   /** A save reached the old file: it goes back in place if the path still holds what we wrote, else beside it. */
@@ -149,6 +192,7 @@ export class WorkTreeWriter {
       rmSync(temp, { force: true });
       return false;
     }
+    let keep = false;
     try {
       if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), fstatSync(fd))) {
         rmSync(temp, { force: true });
@@ -158,17 +202,18 @@ export class WorkTreeWriter {
       renameSync(temp, path);
       const after = readAll(fd);
       if (!after.equals(expected)) {
-        if (holds(path, content, written)) {
-          const back = freeSibling(path, `.shipgate-${process.pid}-back`);
-          writeWithMode(back, after, mode);
-          renameSync(back, path);
-        } else this.rescueBytes(path, after, mode);
+        this.restoreBytes(path, after, content, written, mode);
         return false;
       }
-      this.entries.push({ path, before: expected, written: content, link: null, ino: written.ino, dev: written.dev });
+      // Held open until `settle`: a writer that opened the old file before the rename may still write into it.
+      const entry: Entry = { path, before: expected, written: content, link: null, fd, mode, ino: written.ino, dev: written.dev };
+      this.entries.push(entry);
+      this.held.push(entry);
+      keep = true;
+      if (this.held.length > MAX_HELD) this.release(this.held[0] as Entry);
       return true;
     } finally {
-      closeSync(fd);
+      if (!keep) closeSync(fd);
     }
   }
 
