@@ -7,11 +7,12 @@ import { createRequire } from "node:module";
 import { basename, dirname } from "node:path";
 import { Script } from "node:vm";
 import { importModule } from "@shipgate/core/import-module";
+import { enableLinearRegExps } from "@shipgate/core/regexp-engine";
 
 /**
  * Runs `file` as a CommonJS module and returns its exports, or null when there is no such file (running from the
- * sources). Call it before changing V8 flags: V8 accepts `<file>.cache` only for the same V8, flags and source text,
- * and otherwise compiles the source as if there were no cache, so a stale or missing cache only costs time.
+ * sources). V8 accepts `<file>.cache` only for the same V8, flags and source text, and otherwise compiles the source
+ * as if there were no cache, so a stale or missing cache only costs time; `compileScript` sets shipgate's flags first.
  */
 export function requireCached(file: string, debug?: (line: string) => void): unknown {
   let source: string;
@@ -37,6 +38,9 @@ export function requireCached(file: string, debug?: (line: string) => void): unk
  * from a cache cannot run `import()` in Node 20. The build compiles the same text to write the cache.
  */
 export function compileScript(file: string, source: string, cachedData?: Buffer): Script {
+  // The flags every shipgate process sets sooner or later, set before compiling: V8 takes a cache only under the flags
+  // it was written with.
+  enableLinearRegExps();
   const wrapped = `(function (exports, require, module, __filename, __dirname, __shipgateImport) {${source}\n})`;
   return new Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
 }

@@ -7,19 +7,12 @@
  * trusted config runs on the backtracking engine as before, and one from an untrusted config is refused
  * (`linearTimeProblem`).
  */
-import { setFlagsFromString } from "node:v8";
 import { ConfigError } from "./errors.js";
+import { enableLinearRegExps } from "./regexp-engine.js";
+
+export { enableLinearRegExps } from "./regexp-engine.js";
 
 const cache = new Map<string, RegExp>();
-let engineOn = false;
-
-/** Lets this process compile regular expressions with the `l` flag (V8's linear-time engine); idempotent. */
-export function enableLinearRegExps(): void {
-  if (engineOn) return;
-  setFlagsFromString("--enable-experimental-regexp-engine");
-  setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
-  engineOn = true;
-}
 
 /**
  * The pattern, guaranteed linear-time, or null when it needs backtracking. `source` must be a valid pattern. It runs on
