@@ -311,7 +311,7 @@ function migration(i) {
 function meta(name, hasDowns) {
   return {
     layout: "golang-migrate",
-    version: name,
+    version: name.split("_")[0], // golang-migrate versions are numbers (the bookkeeping table keeps them as bigint)
     name,
     up: `db/${name}.up.sql`,
     down: hasDowns ? `db/${name}.down.sql` : null,

@@ -1,6 +1,7 @@
 /** The previous release's schema cached as PGlite's data directory in the git dir: used only when it is sound. */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TestRepo } from "@shipgate/test-utils";
 import { releasedAccounts, verifyRange, type Verdict } from "./fixtures.js";
@@ -60,6 +61,29 @@ describe("the schema cache on PGlite", () => {
     expect(run.code).toBe(0);
     expect(entries()).toEqual(expect.arrayContaining(before));
     expect(entries()).toHaveLength(before.length + 1);
+  }, 300_000);
+
+  it("ignores a sound copy of another schema stored under a key, by its catalog, and gives the uncached verdict", () => {
+    // Two copies now: v1's and v1b's (another orders table). v1's file gets v1b's data directory, with a valid checksum.
+    const [v1b, v1] = [verifyRange(repo, "v1b").debug, verifyRange(repo, "v1").debug].map(
+      (d) => /from the cache \(\d+ migrations, key ([0-9a-f]{12})\)/.exec(d)?.[1],
+    );
+    const file = (key: string | undefined) => join(schemaDir(), entries().find((n) => key !== undefined && n.startsWith(key)) ?? "missing");
+    const other = readFileSync(file(v1b));
+    const own = readFileSync(file(v1));
+    const header = (bytes: Buffer) => JSON.parse(bytes.toString("utf8", 17, bytes.indexOf(10, 17))) as Record<string, unknown>;
+    const payload = other.subarray(other.indexOf(10, 17) + 1);
+    const line = JSON.stringify({ ...header(own), bytes: payload.length, crc32: crc32(payload) });
+    writeFileSync(file(v1), Buffer.concat([Buffer.from(`shipgate-cache 1\n${line}\n`), payload]));
+
+    const run = verifyRange(repo, "v1");
+    expect(run.debug).toMatch(/ignored the cached schema [0-9a-f]{12}: its catalog differs from the one stored with it; it is rebuilt/);
+    expect(run.debug).toMatch(/stored the schema/);
+    const uncached = verifyRange(repo, "v1", { SHIPGATE_CACHE: "off" });
+    expect({ code: run.code, findings: run.findings }).toEqual({ code: uncached.code, findings: uncached.findings });
+    const warm = verifyRange(repo, "v1");
+    expect(warm.debug).toMatch(/previous schema from the cache/);
+    expect({ code: warm.code, findings: warm.findings }).toEqual({ code: uncached.code, findings: uncached.findings });
   }, 300_000);
 
   it("builds a later release's schema from the cached copy of an earlier one, and evicts beyond the size bound", () => {

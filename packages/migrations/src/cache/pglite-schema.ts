@@ -1,6 +1,7 @@
 /**
- * PGlite's copies of built schemas: the data directory (the tarball PGlite dumps after a checkpoint), gzip-compressed
- * at level 1, one cache entry (entry-file.ts) per key in `<cache dir>/schema/`, within the size bound.
+ * PGlite's copies of built schemas: the data directory (the tarball PGlite dumps after a checkpoint, without the WAL
+ * segments ahead of the one in use: wal-trim.ts), gzip-compressed at level 1, one cache entry (entry-file.ts) per key in
+ * `<cache dir>/schema/`, within the size bound.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { gunzip, gzip } from "node:zlib";
 import type { Database } from "../dynamic/database.js";
 import { evict, readEntry, removeEntry, writeEntry } from "./entry-file.js";
 import type { CacheOptions } from "./options.js";
+import { withoutWalAhead } from "./wal-trim.js";
 
 const KIND = "pglite-schema-1";
 const SUFFIX = ".pglite";
@@ -54,7 +56,8 @@ export async function loadPgliteCopy(
 export async function storePgliteCopy(cache: CacheOptions, key: string, db: Database, catalog: string): Promise<() => Promise<string[]>> {
   if (db.dumpDataDir === undefined) return () => Promise.resolve([]);
   await db.exec("CHECKPOINT");
-  const tarball = await db.dumpDataDir();
+  const [position] = await db.rows<{ segment: string }>("SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS segment");
+  const { tarball } = withoutWalAhead(await db.dumpDataDir(), position?.segment ?? "");
   // Compressed and written while the check goes on (zlib works off the main thread).
   const written = gzipAsync(tarball, { level: 1 }).then((payload) => {
     writeEntry(fileOf(cache.dir, key), { kind: KIND, key, meta: { catalog } }, payload);

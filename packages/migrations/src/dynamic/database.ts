@@ -31,7 +31,7 @@ export interface Database {
 export async function openPglite(options: { extensions?: Record<string, Extension>; dataDir?: Uint8Array | undefined } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite"); // loaded only when the dynamic check runs on PGlite
   const extensions = options.extensions ?? {};
-  const db: PGliteType = await PGlite.create(options.dataDir ? { extensions, loadDataDir: new Blob([options.dataDir]) } : { extensions });
+  const db: PGliteType = await PGlite.create(options.dataDir ? { extensions, loadDataDir: tarball(options.dataDir) } : { extensions });
   let wire: WireServer | null = null;
   const version = (await db.query<{ version: string }>("SELECT version()")).rows[0]?.version ?? "";
   return {
@@ -51,6 +51,18 @@ export async function openPglite(options: { extensions?: Record<string, Extensio
     },
     dumpDataDir: async () => new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer()),
   };
+}
+
+/**
+ * The tarball as the Blob PGlite reads a data directory from. PGlite only awaits `arrayBuffer()` of it (and reads `type`
+ * to decide whether to gunzip): a real Blob copies the whole data directory twice (into the Blob, then out of it), which
+ * took about a tenth of the time to open the cached schema of a 300-migration history.
+ */
+function tarball(bytes: Uint8Array): Blob {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const buffer = whole ? bytes.buffer : bytes.slice().buffer;
+  const blob: Pick<Blob, "type" | "size" | "arrayBuffer"> = { type: "application/x-tar", size: bytes.byteLength, arrayBuffer: () => Promise.resolve(buffer) };
+  return blob as Blob; // the three members PGlite 0.5 uses; the dynamic tests load every cached copy through it
 }
 
 /**

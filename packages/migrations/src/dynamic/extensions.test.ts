@@ -55,6 +55,15 @@ describe("the extensions migrations ask for", () => {
     expect(requestedExtensions(sources)).toEqual(["citext", "hstore", "pgcrypto", "uuid-ossp"]);
   });
 
+  it("are found however the statement is spelt: any case, a comment between its words, among files that name none", () => {
+    const sources = [
+      source("CREATE TABLE a (id int);\n", "DROP TABLE a;\n"),
+      source('CrEaTe/* trigram search */ExTeNsIoN\n"pg_trgm";\n', null),
+      source("CREATE TABLE b (id int);\n", "DROP TABLE b;\n"),
+    ];
+    expect(requestedExtensions(sources)).toEqual(["pg_trgm"]);
+  });
+
   it("are none when no migration creates one, even when one mentions an extension in a string or comment", () => {
     const sources = [source("-- CREATE EXTENSION postgis;\nSELECT 'CREATE EXTENSION ltree';\n", null)];
     expect(requestedExtensions(sources)).toEqual([]);

@@ -108,7 +108,7 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyResul
   try {
     if (!(await buildPreviousSchema(check, previous))) return { findings: check.findings, summary };
     const live = await prepareOldQueries(check);
-    const release = await applyRelease(check, live);
+    const release = await applyRelease(check, live, previous.catalog);
     if (release === null) return { findings: check.findings, summary };
     await runOldTests(check);
     summary.downs = "skipped" in release ? { verified: 0, total: 0, skipped: release.skipped } : await checkDowns(check, release.steps, release.baseline);
@@ -127,6 +127,8 @@ interface PreviousBuilt {
   reused: number;
   /** The migration that failed to apply, or null when the schema is complete. */
   failed: PreviousFailure;
+  /** Its catalog (taken to store or to check a cached copy), null when a migration failed: the release's baseline. */
+  catalog: string[] | null;
 }
 
 /**
@@ -155,7 +157,7 @@ async function openEngine(
   );
   // Migrations that came from a copy were applied by an earlier run: their tools' entries are read back from it.
   if (schema.before !== null) await bookkeeping.applied(schema.db, options.previous);
-  return { db: schema.db, pglite, previous: { reused: schema.reused, failed } };
+  return { db: schema.db, pglite, previous: { reused: schema.reused, failed, catalog: schema.before } };
 }
 
 /**
@@ -218,12 +220,16 @@ async function prepareOldQueries(check: Check): Promise<DeclaredQuery[]> {
 /**
  * Applies the release's migrations; after each statement that can break an old query, prepares the ones still working.
  * Returns the downs to check with the catalog the release started from, why downs are not checked, or null when a
- * migration failed.
+ * migration failed. `previous`: the catalog of the previous schema, already taken (preparing queries changes none).
  */
-async function applyRelease(check: Check, queries: readonly DeclaredQuery[]): Promise<{ steps: DownStep[]; baseline: string[] } | { skipped: string } | null> {
+async function applyRelease(
+  check: Check,
+  queries: readonly DeclaredQuery[],
+  previous: string[] | null,
+): Promise<{ steps: DownStep[]; baseline: string[] } | { skipped: string } | null> {
   const { db, summary } = check;
   const plan = planDowns(check.options.added);
-  const baseline = Array.isArray(plan) ? await snapshotCatalog(db) : [];
+  const baseline = Array.isArray(plan) ? (previous ?? (await snapshotCatalog(db))) : [];
   let live = [...queries];
   for (const source of check.options.added) {
     let inTransaction = false;
