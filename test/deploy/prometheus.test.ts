@@ -151,6 +151,18 @@ describe("the prometheus verifier facing a server that is not a well-behaved Pro
     expect((await verify({ url: proxy })).ok).toBe(true);
   });
 
+  it("sends user:password of the url as basic auth, and never records them", async () => {
+    const guarded = await serve((request, response) => {
+      if (request.headers.authorization !== `Basic ${Buffer.from("shipgate:s3cret").toString("base64")}`) return void response.writeHead(401).end();
+      response.writeHead(200, { "content-type": "application/json" }).end('{"status":"success","data":{"resultType":"scalar","result":[1,"0"]}}');
+    });
+    const outcome = await verify({ url: guarded.replace("http://", "http://shipgate:s3cret@") });
+    expect(outcome).toMatchObject({ ok: true, probes: 3 });
+    expect(JSON.stringify(outcome)).not.toContain("s3cret");
+    const refused = await verify({ url: guarded.replace("http://", "http://shipgate:wrong@") });
+    expect(refused.reason).toMatch(/answered HTTP 401 without the Prometheus API's JSON \(credentials: put user:password in url\)/);
+  });
+
   it("refuses a redirect away from loopback without following it", async () => {
     const proxy = await serve((_, response) => response.writeHead(302, { location: "http://192.0.2.1/api/v1/query" }).end());
     const outcome = await verify({ url: proxy });

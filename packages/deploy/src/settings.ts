@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { Section } from "@shipgate/core";
 import { isEnvName } from "@shipgate/core/ledger";
-import { CONDITION_HINT, parseCondition, templateProblem } from "./verifiers/promql.js";
+import { CONDITION, CONDITION_HINT, templateProblem } from "./verifiers/promql.js";
 
 const seconds = (fallback: number, min = 0) => v.optional(v.pipe(v.number(), v.minValue(min, `expected at least ${min} seconds`)), fallback);
 /** A command the user wrote: a string runs through `sh -c`, a list is an argument vector run as is. */
@@ -70,10 +70,7 @@ export const CommandVerifier = v.strictObject({
   timeout: seconds(300, 1),
 });
 
-const Condition = v.pipe(
-  v.string(),
-  v.check((text) => parseCondition(text) !== null, CONDITION_HINT),
-);
+const Condition = v.pipe(v.string(), v.regex(CONDITION, CONDITION_HINT));
 
 export const PrometheusVerifier = v.pipe(
   v.strictObject({

@@ -33,7 +33,8 @@ export interface Condition {
   threshold: number;
 }
 
-const CONDITION = /^\s*(<=|>=|==|!=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*$/;
+/** `> 0.05`: an operator and a number (the config schema's pattern, so editors check it too). */
+export const CONDITION = /^\s*(<=|>=|==|!=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*$/;
 export const CONDITION_HINT = 'expected a comparison with a number, such as "> 0.05", "<= 100" or "== 0"';
 
 /** The parsed condition, or null when `text` is not one. */
