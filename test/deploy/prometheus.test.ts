@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { freePort } from "@shipgate/test-utils/servers";
 import type { PrometheusVerifierSettings } from "../../packages/deploy/src/settings.js";
-import { createPrometheusVerifier, runVerification } from "../../packages/deploy/src/verifiers/index.js";
+import { createHttpVerifier, createPrometheusVerifier, runVerification } from "../../packages/deploy/src/verifiers/index.js";
 import type { DeployRequest } from "../../packages/deploy/src/types.js";
 import { every, startMetricsApp, startPrometheus, type MetricsApp, type RunningPrometheus } from "./prometheus-fixture.js";
 
@@ -14,7 +14,7 @@ const ERROR_RATIO =
 
 let prometheus: RunningPrometheus;
 let app: MetricsApp;
-let stopTraffic: () => void;
+let stopTraffic = () => undefined as void;
 
 beforeAll(async () => {
   app = await startMetricsApp();
@@ -30,9 +30,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Also after a failed beforeAll (prometheus not installed): only what was started is stopped.
   stopTraffic();
-  await prometheus.stop();
-  await app.close();
+  await (prometheus as RunningPrometheus | undefined)?.stop();
+  await (app as MetricsApp | undefined)?.close();
 });
 
 /** Settings as the deploy: schema outputs them (every default filled in), with small intervals. */
@@ -142,13 +143,29 @@ describe("the prometheus verifier facing a server that is not a well-behaved Pro
   async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
     const server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    onTestFinished(() => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    });
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   it("follows a redirect to Prometheus on a loopback address", async () => {
     const proxy = await serve((_, response) => response.writeHead(307, { location: `${prometheus.url}/api/v1/query` }).end());
     expect((await verify({ url: proxy })).ok).toBe(true);
+  });
+
+  it("is stopped, its request aborted, when another verifier of the environment fails first", async () => {
+    let aborted!: () => void;
+    const abortedQuery = new Promise<void>((resolve) => (aborted = resolve));
+    const hanging = await serve((request, response) => response.on("close", () => !response.writableEnded && aborted()));
+    const refused = `http://127.0.0.1:${await freePort()}/health`;
+    const health = createHttpVerifier({ url: refused, status: 200, interval: 0.05, successes: 1, failures: 2, initialDelay: 0.3, timeout: 1 });
+    const outcome = await runVerification([health, createPrometheusVerifier(settings({ url: hanging, timeout: 60 }))], request("v1"), 60);
+    await abortedQuery;
+    expect(outcome.reason).toBe(`http ${refused}: 2 consecutive probes failed; the last one: connection refused`);
+    expect(outcome.output).toContain(`== prometheus error ratio\nquery: ${ERROR_RATIO.replaceAll("{{tag}}", "v1")}\n`);
   });
 
   it("sends user:password of the url as basic auth, and never records them", async () => {
