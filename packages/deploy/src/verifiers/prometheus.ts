@@ -63,8 +63,8 @@ async function evaluateUntilVerdict(settings: PrometheusVerifierSettings, reques
     if (judged.verdict === "fatal") return verdict(false, judged.result);
     if (judged.verdict === "wait") continue;
     const counted = judged.verdict;
-    if (counted === "bad") badSince ??= queryStart;
-    else if (counted === "good") badSince = null;
+    // Detection runs from the first bad result of the streak that fails the check (an error or a good result ends it).
+    badSince = counted === "bad" ? (badSince ?? queryStart) : null;
     for (const key of ["good", "bad", "error"] as const) streak[key] = key === counted ? streak[key] + 1 : 0;
     if (streak.good >= settings.successes) return verdict(true, said.passed(streak.good, queries));
     if (streak.bad >= settings.failureLimit) return verdict(false, said.failed(streak.bad, judged.result));
