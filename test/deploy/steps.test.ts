@@ -429,7 +429,7 @@ describe("the command verifier and the verification window", () => {
   it("passes when every configured verifier passes, and names each one", async () => {
     const app = await createFixtureApp();
     const deployed = await serve(app, "v1");
-    const verifiers = createVerifiers({ window: 30, http: [app.health()], commands: [app.smoke()] });
+    const verifiers = createVerifiers({ window: 30, http: [app.health()], commands: [app.smoke()], prometheus: [] });
     const outcome = await runVerification(verifiers, deployed, 30);
     expect(outcome.ok).toBe(true);
     expect(outcome.reason).toBe(`verified: http ${app.baseUrl}/health: 2 consecutive probes passed (2 probes); command node smoke.mjs: exited with code 0`);

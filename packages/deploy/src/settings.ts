@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import type { Section } from "@shipgate/core";
 import { isEnvName } from "@shipgate/core/ledger";
+import { CONDITION, CONDITION_HINT, templateProblem } from "./verifiers/promql.js";
 
 const seconds = (fallback: number, min = 0) => v.optional(v.pipe(v.number(), v.minValue(min, `expected at least ${min} seconds`)), fallback);
 /** A command the user wrote: a string runs through `sh -c`, a list is an argument vector run as is. */
@@ -69,11 +70,56 @@ export const CommandVerifier = v.strictObject({
   timeout: seconds(300, 1),
 });
 
+const Condition = v.pipe(v.string(), v.regex(CONDITION, CONDITION_HINT));
+
+export const PrometheusVerifier = v.pipe(
+  v.strictObject({
+    /** How the record names this check (default: the query). */
+    name: v.optional(v.pipe(v.string(), v.regex(/^[\w .:/()-]{1,80}$/, "expected a short name of letters, digits, spaces and . : / ( ) - _"))),
+    /** The Prometheus server (its HTTP API is under `<url>/api/v1/`), e.g. http://127.0.0.1:9090. */
+    url: v.pipe(
+      HttpUrl,
+      v.check((url) => !/[?#]/.test(url), "expected the server's address without a query or fragment, such as http://127.0.0.1:9090"),
+    ),
+    /** An instant PromQL query giving one number; `{{tag}}`, `{{sha}}` and `{{env}}` inside quoted strings are filled in. */
+    query: v.pipe(
+      v.string(),
+      v.minLength(1, "expected a PromQL query"),
+      v.maxLength(16384),
+      v.check(
+        (query) => templateProblem(query) === null,
+        (issue) => templateProblem(issue.input) ?? "",
+      ),
+    ),
+    /** The result is bad when this holds (e.g. `> 0.05`); set this or successIf. */
+    failIf: v.optional(Condition),
+    /** The result is good only when this holds (e.g. `< 0.05`); set this or failIf. */
+    successIf: v.optional(Condition),
+    /** Seconds between queries. */
+    interval: seconds(10, 0.1),
+    /** Consecutive good results that pass the check. */
+    successes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 3),
+    /** Consecutive bad results that fail it (1: the first bad result fails it). */
+    failureLimit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1),
+    /** Consecutive errors (Prometheus unreachable, timed out, failing) that fail it. */
+    errorLimit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 3),
+    /** An empty result or NaN (no data, e.g. no traffic yet): fail (a bad result), pass (a good one), or wait (neither). */
+    onEmpty: v.optional(v.picklist(["fail", "pass", "wait"], "expected fail, pass or wait"), "wait"),
+    /** Seconds to wait before the first query (let rate() windows fill with the new release's samples). */
+    initialDelay: seconds(0),
+    /** Seconds one query may take. */
+    timeout: seconds(10, 0.1),
+  }),
+  v.check((entry) => (entry.failIf === undefined) !== (entry.successIf === undefined), "expected exactly one of failIf or successIf"),
+);
+
 export const Verify = v.strictObject({
   /** Seconds the whole verification may take before it fails. */
   window: seconds(300, 1),
   http: v.optional(v.array(HttpVerifier), []),
   commands: v.optional(v.array(CommandVerifier), []),
+  /** Prometheus queries judged against a threshold, repeatedly through the window. */
+  prometheus: v.optional(v.array(PrometheusVerifier), []),
 });
 
 export const Environment = v.strictObject({
@@ -108,4 +154,5 @@ export type CommandDeployerSettings = v.InferOutput<typeof CommandDeployer>;
 export type VerifySettings = v.InferOutput<typeof Verify>;
 export type HttpVerifierSettings = v.InferOutput<typeof HttpVerifier>;
 export type CommandVerifierSettings = v.InferOutput<typeof CommandVerifier>;
+export type PrometheusVerifierSettings = v.InferOutput<typeof PrometheusVerifier>;
 export type CommandLineSetting = v.InferOutput<typeof CommandLine>;

@@ -5,9 +5,10 @@ import { OutputTail } from "../process.js";
 import { createCommandVerifier } from "./command.js";
 import { createHttpVerifier } from "./http.js";
 import { verifierMessages as say } from "./messages.js";
+import { createPrometheusVerifier } from "./prometheus.js";
 
 export function createVerifiers(settings: VerifySettings): Verifier[] {
-  return [...settings.http.map(createHttpVerifier), ...settings.commands.map(createCommandVerifier)];
+  return [...settings.http.map(createHttpVerifier), ...settings.commands.map(createCommandVerifier), ...settings.prometheus.map(createPrometheusVerifier)];
 }
 
 /**
@@ -81,3 +82,4 @@ const OVERDUE_GRACE_MS = 5000;
 
 export { createCommandVerifier } from "./command.js";
 export { createHttpVerifier } from "./http.js";
+export { createPrometheusVerifier } from "./prometheus.js";
