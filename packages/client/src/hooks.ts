@@ -25,6 +25,8 @@ import {
 } from "@shipgate/core";
 import { applyFixes, type AppliedFixes } from "./apply-fixes.js";
 import { clearFixRecord, recordFixes, undoRecordedFixes } from "./fix-journal.js";
+import { commitAttempt } from "./attempt.js";
+import { abortsAsEmpty, gitArguments, mightBeEmpty, type CleanupSettings } from "./empty-message.js";
 import { hookTools, toolPlan } from "./daemon/host.js";
 import { messages } from "./messages.js";
 import { removeDeadScratchDirs } from "./scratch.js";
@@ -166,7 +168,23 @@ export async function runCommitMsgHook(ctx: HookContext, messageFile: string): P
     for (const line of await undoFixes(ctx)) ctx.log(line);
     throw error;
   }
-  return outcome.exitCode === 0 ? outcome : { ...outcome, after: await undoFixes(ctx) };
+  if (outcome.exitCode !== 0) return { ...outcome, after: await undoFixes(ctx) };
+  return (await gitAbortsAsEmpty(ctx, messageFile)) ? { ...outcome, after: await undoFixes(ctx, messages.emptyMessageAbort) } : outcome;
+}
+
+/** Whether git aborts this commit for its empty message once commit-msg has passed (see empty-message.ts). */
+async function gitAbortsAsEmpty(ctx: HookContext, messageFile: string): Promise<boolean> {
+  let raw: string;
+  try {
+    raw = readFileSync(resolve(ctx.cwd, messageFile), "utf8");
+  } catch {
+    return false;
+  }
+  if (!mightBeEmpty(raw)) return false;
+  const attempt = await commitAttempt();
+  const args = attempt === null ? null : gitArguments(attempt.pid);
+  if (args === null) return false;
+  return abortsAsEmpty(raw, args, await cleanupSettings(commentSettings(inheritedGit(ctx.cwd, ctx.env)), raw));
 }
 
 /**
@@ -178,10 +196,10 @@ export async function runUndoFixes(ctx: HookContext): Promise<HookOutcome> {
 }
 
 /** Puts back what this commit's pre-commit fixed, if it recorded anything; the lines that say what went back. */
-async function undoFixes(ctx: HookContext): Promise<string[]> {
+async function undoFixes(ctx: HookContext, why: string = messages.refusedCommit): Promise<string[]> {
   const undone = await undoRecordedFixes(await openRepo(ctx.cwd, ctx.env));
   if (undone === null) return [];
-  const lines = [messages.fixesUndone(undone.indexEntries, undone.workTree.length)];
+  const lines = [messages.fixesUndone(why, undone.indexEntries, undone.workTree.length)];
   if (undone.keptSaved.length > 0) lines.push(messages.undoKeptSaved(undone.keptSaved));
   return lines;
 }
@@ -211,19 +229,24 @@ function commentSettings(git: Git): Promise<string | null> {
 }
 
 async function resolveCommentChar(settings: Promise<string | null>, message: string): Promise<string | null> {
+  const { cleanup, commentChar } = await cleanupSettings(settings, message);
+  return cleanup === "verbatim" || cleanup === "whitespace" ? null : commentChar;
+}
+
+/** commit.cleanup as configured, and the comment character git strips with for this message. */
+async function cleanupSettings(settings: Promise<string | null>, message: string): Promise<CleanupSettings> {
   const listed = await settings;
   const values = new Map<string, string>();
   for (const record of (listed ?? "").split("\0")) {
     const newline = record.indexOf("\n");
     if (newline > 0) values.set(record.slice(0, newline).toLowerCase(), record.slice(newline + 1));
   }
-  const cleanup = values.get("commit.cleanup");
-  if (cleanup === "verbatim" || cleanup === "whitespace") return null;
+  const cleanup = values.get("commit.cleanup")?.toLowerCase();
   const configured = values.get("core.commentchar") ?? "#";
-  if (configured !== "auto") return configured.slice(0, 1) || "#";
+  if (configured !== "auto") return { cleanup, commentChar: configured.slice(0, 1) || "#" };
   // "auto": git picks the first of these that starts no line of the message.
   const candidates = ["#", ";", "@", "!", "$", "%", "^", "&", "|", ":"];
-  return candidates.find((c) => !message.split("\n").some((line) => line.startsWith(c))) ?? "#";
+  return { cleanup, commentChar: candidates.find((c) => !message.split("\n").some((line) => line.startsWith(c))) ?? "#" };
 }
 
 /** pre-push: each stdin line is `<local ref> <local oid> <remote ref> <remote oid>`; only commits new to the remote count. */

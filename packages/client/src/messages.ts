@@ -18,8 +18,10 @@ export const messages = {
   fixesNotApplied: (n: number) => `shipgate: ${n} file${n === 1 ? "" : "s"} will be fixed once the errors below are resolved (nothing was changed now).`,
   emptyAfterFix: "shipgate: the fixers turned every staged change back into what HEAD already has: nothing is left to commit.",
   emptyAfterFixHint: "Your index and work tree are as they were (the staged changes were formatting only). Use `git commit --no-verify` to commit them anyway.",
-  fixesUndone: (staged: number, workTree: number) =>
-    `shipgate: the commit was refused, so shipgate undid the fixes its pre-commit made: ${staged} staged file${staged === 1 ? "" : "s"}${workTree > 0 ? ` and ${workTree} work-tree file${workTree === 1 ? "" : "s"}` : ""} ${staged + workTree === 1 ? "is" : "are"} as before \`git commit\`.`,
+  refusedCommit: "the commit was refused",
+  emptyMessageAbort: "the message is empty, so git does not commit",
+  fixesUndone: (why: string, staged: number, workTree: number) =>
+    `shipgate: ${why}, so shipgate undid the fixes its pre-commit made: ${staged} staged file${staged === 1 ? "" : "s"}${workTree > 0 ? ` and ${workTree} work-tree file${workTree === 1 ? "" : "s"}` : ""} ${staged + workTree === 1 ? "is" : "are"} as before \`git commit\`.`,
   undoKeptSaved: (paths: readonly string[]) =>
     `shipgate: ${paths.length === 1 ? "this file was" : "these files were"} saved after the fixes, so ${paths.length === 1 ? "it keeps" : "they keep"} your save (the fix was not undone there): ${paths.join(", ")}`,
   interrupted: "shipgate: interrupted: the index and work tree are as they were before this hook ran.",

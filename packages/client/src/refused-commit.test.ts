@@ -130,4 +130,40 @@ describe("a commit refused after pre-commit fixed its files", () => {
     expect(commit(repo, "feat: more\n", ["-a"]).status).toBe(0);
     expect(staged(repo, "a.js")).toBe(PRETTY + PRETTY);
   });
+
+  it("puts the fixes back when git aborts for an empty message that commit-msg let through", () => {
+    const repo = createRepo({ files: { ".shipgate.yml": "policies:\n  prettier: error\n  commit-message: off\n", "README.md": "# x\n" } });
+    linkTools(repo.dir, ["prettier"]);
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "--no-verify", "-m", "chore: tools");
+    installHooks(repo);
+    const stage = () => {
+      writeFileSync(join(repo.dir, "a.js"), UGLY);
+      repo.git("add", "a.js");
+      return repo.git("ls-files", "-s", "a.js");
+    };
+    const before = stage();
+    // The editor leaves only git's comments: its cleanup strips them and git aborts after commit-msg passed.
+    const aborted = repo.gitRaw(["commit"], { env: { GIT_EDITOR: "true" } });
+    expect(aborted.status).not.toBe(0);
+    expect(aborted.stderr).toContain("Aborting commit due to empty commit message");
+    expect(aborted.stderr).toContain("shipgate: the message is empty, so git does not commit, so shipgate undid the fixes");
+    expect(repo.git("ls-files", "-s", "a.js")).toBe(before);
+    expect(readFileSync(join(repo.dir, "a.js"), "utf8")).toBe(UGLY);
+
+    // Messages git keeps: --allow-empty-message, and a comment-like line given with -m (no editor: no stripping).
+    for (const args of [
+      ["--allow-empty-message", "-m", ""],
+      ["-m", "# 42 is the answer"],
+      ["-q", "--cleanup=verbatim", "-m", "\n"],
+    ]) {
+      stage();
+      const kept = repo.gitRaw(["commit", ...args]);
+      expect(kept.status, kept.stderr).toBe(0);
+      expect(kept.stderr).not.toContain("undid the fixes");
+      expect(repo.git("show", "HEAD:a.js") + "\n").toBe(PRETTY);
+      expect(readFileSync(join(repo.dir, "a.js"), "utf8")).toBe(PRETTY);
+      repo.git("reset", "-q", "--hard", "HEAD~1");
+    }
+  });
 });
