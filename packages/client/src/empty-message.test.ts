@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { abortsAsEmpty, mightBeEmpty } from "./empty-message.js";
+import { abortsAsEmpty, mightBeEmpty, type CleanupSettings } from "./empty-message.js";
 
-const SETTINGS = { cleanup: undefined, commentChar: "#" };
+const SETTINGS: CleanupSettings = { cleanup: undefined, commentChar: "#" };
 const TEMPLATE = "\n# Please enter the commit message for your changes.\n#\n# On branch main\n";
 const SCISSORS = "\n# ------------------------ >8 ------------------------\ndiff --git a/a.js b/a.js\n";
 
 describe("git's empty-message abort", () => {
   it("is certain only for `git commit` whose cleanup leaves nothing but blanks and sign-offs", () => {
-    const aborts: [string, string[], typeof SETTINGS?][] = [
+    const aborts: [string, string[], CleanupSettings?][] = [
       [TEMPLATE, ["commit"]],
       [TEMPLATE, ["-c", "user.name=x", "-C", "/repo", "commit", "-v"]],
       [`${TEMPLATE}${SCISSORS}`, ["commit", "-v"]],
@@ -22,7 +22,7 @@ describe("git's empty-message abort", () => {
   });
 
   it("says no wherever git keeps the message or the command is not read for sure", () => {
-    const keeps: [string, string[], typeof SETTINGS?][] = [
+    const keeps: [string, string[], CleanupSettings?][] = [
       ["", ["commit", "--allow-empty-message"]],
       ["# a line the user wrote\n", ["commit", "-m", "# a line the user wrote"]],
       ["# a line the user wrote\n", ["commit", "-am", "# a line the user wrote"]],
