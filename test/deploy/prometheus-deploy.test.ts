@@ -2,7 +2,7 @@
  * End to end: the deploy engine deploys a real app with release-dir, a real Prometheus scrapes it every second, and the
  * prometheus verifier decides: a release whose error ratio stays low is promoted, one that starts failing is rolled back.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -65,4 +65,22 @@ describe("deploying with a prometheus verifier", () => {
     const ledger = await f.ledger();
     expect([ledger["refs/shipgate/production/good"]?.["tag"], ledger["refs/shipgate/production/bad/v2"] !== undefined]).toEqual(["v1", true]);
   }, 180_000);
+
+  it("refuses a release before deploying it when Prometheus rejects the query, and marks nothing bad", async () => {
+    const prometheus = await startPrometheus([]);
+    const marker = join(tempDir(), "deployed");
+    const verify = { window: 10, prometheus: [{ name: "typo", url: prometheus.url, query: "sum(rate(http_requests_total[1m])", failIf: "> 0.05" }] };
+    const f = createDeployFixture(deployConfig({ deployer: { type: "command", command: ["sh", "-c", `touch '${marker}'`] }, verify }));
+    f.work.commit("feat: v1", { "a.txt": "1\n" });
+    f.work.git("tag", "-a", "v1", "-m", "v1");
+    f.work.git("push", "-q", "origin", "main", "refs/tags/v1");
+    const v1 = await f.deploy("v1", { steps: defaultSteps });
+    expect([v1.verdict, v1.exitCode]).toEqual(["refused", ExitCode.Blocked]);
+    expect(v1.reason).toMatch(
+      /^v1 was not deployed: a verifier would fail whatever the release does \(prometheus typo: Prometheus rejected the query \(bad_data\)/,
+    );
+    expect(existsSync(marker)).toBe(false);
+    const ledger = await f.ledger();
+    expect(Object.keys(ledger).filter((ref) => ref.includes("/bad/") || ref.endsWith("/good"))).toEqual([]);
+  }, 120_000);
 });

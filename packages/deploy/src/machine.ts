@@ -67,6 +67,8 @@ const HANDLERS: Record<Exclude<State, Verdict>, Handler> = {
   locked: async (ctx, run) => {
     await announce(ctx, run, "start", messages.notifyStart(run.record));
     if (run.record.kind === "rollback") return enterRestoring(ctx, run, ok(messages.lockedFor(run.record)));
+    const problem = await verifierProblem(ctx, run);
+    if (problem !== null) return { state: "refused", result: { ok: false, reason: problem }, reason: messages.verifierBroken(run.record.release.tag, problem) };
     return ctx.environment.gate ? { state: "gate", result: ok(messages.lockedFor(run.record)) } : enterDeploying(ctx, run, ok(messages.lockedFor(run.record)));
   },
   gate: async (ctx, run) => {
@@ -206,6 +208,15 @@ function request(ctx: MachineContext, run: Run, release: Release, previous: Rele
     previous,
     lastGood: run.record.restoreTarget ?? run.record.lastGood,
   };
+}
+
+/** A verifier that would fail whatever the release does, asked before deploying; its own failure never blocks. */
+async function verifierProblem(ctx: MachineContext, run: Run): Promise<string | null> {
+  try {
+    return (await ctx.steps.checkVerifiers?.(ctx.environment, request(ctx, run, run.record.release, run.record.previous))) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function ok(reason: string): Partial<StepRecord> {

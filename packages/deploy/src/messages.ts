@@ -28,6 +28,8 @@ export const messages = {
   entered: (record: DeployRecord, state: State) => `shipgate: ${record.env} ${record.release.tag}: ${state}`,
   lockedFor: (record: DeployRecord) => `${record.env} locked for ${record.kind === "rollback" ? "a rollback to" : "the deploy of"} ${record.release.tag}`,
   gateRefused: (tag: string, reason: string) => `the release gate refused ${tag}: ${reason}`,
+  verifierBroken: (tag: string, reason: string) =>
+    `${tag} was not deployed: a verifier would fail whatever the release does (${reason}); fix the environment's verify settings`,
   gateUnavailable: "gate: true is set but this installation has no release gate; nothing was deployed (install @shipgate/migrations or unset gate)",
   deployFailed: (tag: string, reason: string) => `deploying ${tag} failed: ${reason}`,
   verifyFailed: (tag: string, reason: string) => `${tag} failed verification: ${reason}`,

@@ -10,6 +10,8 @@ export interface Steps {
   deployer(settings: EnvironmentSettings, context: { env: string; gitDir: string }): Deployer;
   /** Runs every verifier of the environment within its window and returns the combined verdict. */
   verify(settings: EnvironmentSettings, request: DeployRequest): Promise<VerifyOutcome>;
+  /** Before a deploy: what would fail every verification whatever the release does (null: nothing found). */
+  checkVerifiers?(settings: EnvironmentSettings, request: DeployRequest): Promise<string | null>;
 }
 
 export interface GateInput {
@@ -36,6 +38,7 @@ export async function defaultSteps(): Promise<Steps> {
   return {
     deployer: (settings) => deployers.createDeployer(settings.deployer),
     verify: (settings, request) => verifiers.runVerification(verifiers.createVerifiers(settings.verify), request, settings.verify.window),
+    checkVerifiers: (settings, request) => verifiers.checkBeforeDeploy(settings.verify, request),
   };
 }
 

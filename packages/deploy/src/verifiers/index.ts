@@ -5,10 +5,16 @@ import { OutputTail } from "../process.js";
 import { createCommandVerifier } from "./command.js";
 import { createHttpVerifier } from "./http.js";
 import { verifierMessages as say } from "./messages.js";
-import { createPrometheusVerifier } from "./prometheus.js";
+import { checkQuery, createPrometheusVerifier } from "./prometheus.js";
 
 export function createVerifiers(settings: VerifySettings): Verifier[] {
   return [...settings.http.map(createHttpVerifier), ...settings.commands.map(createCommandVerifier), ...settings.prometheus.map(createPrometheusVerifier)];
+}
+
+/** What makes a verification fail whatever the release does (a query Prometheus cannot parse), found before a deploy. */
+export async function checkBeforeDeploy(settings: VerifySettings, request: DeployRequest): Promise<string | null> {
+  const problems = await Promise.all(settings.prometheus.map((entry) => checkQuery(entry, request)));
+  return problems.find((problem) => problem !== null) ?? null;
 }
 
 /**

@@ -10,8 +10,11 @@ export type Answer =
   | { kind: "value"; value: number; labels: string }
   /** No data: an empty vector, or NaN (e.g. 0/0 with no traffic). */
   | { kind: "empty"; why: string }
-  /** No result; `fatal` when asking again cannot help (a bad query, the wrong shape of result, a redirect away). */
-  | { kind: "error"; why: string; fatal: boolean };
+  /**
+   * No result; `fatal` when asking again cannot help (a bad query, the wrong shape of result, a redirect away);
+   * `badQuery` when the query itself is wrong whatever the data (Prometheus cannot parse it, or it is no instant vector).
+   */
+  | { kind: "error"; why: string; fatal: boolean; badQuery?: true };
 
 export interface QueryOptions {
   timeoutMs: number;
@@ -89,14 +92,14 @@ async function readAnswer(response: Response): Promise<Answer> {
   const answer = parsed.output;
   if (answer.status === "error") {
     const why = say.queryError(clip(answer.errorType ?? "error"), clip(answer.error ?? ""));
-    return { kind: "error", why, fatal: answer.errorType === "bad_data" };
+    return answer.errorType === "bad_data" ? { kind: "error", why, fatal: true, badQuery: true } : { kind: "error", why, fatal: false };
   }
   return readResult(answer.data);
 }
 
 function readResult(data: v.InferOutput<typeof Data>): Answer {
   if (data.resultType === "scalar") return valueOf(data.result[1], "{}");
-  if (data.resultType !== "vector") return { kind: "error", why: say.wrongResultType(data.resultType), fatal: true };
+  if (data.resultType !== "vector") return { kind: "error", why: say.wrongResultType(data.resultType), fatal: true, badQuery: true };
   const series = data.result;
   const [only] = series;
   if (only === undefined) return { kind: "empty", why: say.noSeries };

@@ -4,7 +4,7 @@
  */
 import { OutputTail } from "../process.js";
 import type { PrometheusVerifierSettings } from "../settings.js";
-import type { Verifier, VerifyOutcome } from "../types.js";
+import type { DeployRequest, Verifier, VerifyOutcome } from "../types.js";
 import { queryPrometheus, type Answer } from "./prometheus-api.js";
 import { describeCondition, fillTemplate, holds, parseCondition, type Condition } from "./promql.js";
 import { prometheusMessages as said, verifierMessages as say } from "./messages.js";
@@ -13,6 +13,20 @@ import { sleepUntil, type VerifyRequest } from "./timing.js";
 export function createPrometheusVerifier(settings: PrometheusVerifierSettings): Verifier {
   const name = settings.name ?? (settings.query.length > 60 ? `${settings.query.slice(0, 59)}…` : settings.query);
   return { name: `prometheus ${name}`, verify: (request) => evaluateUntilVerdict(settings, request) };
+}
+
+/** Longest wait for the query's check before a deploy: a Prometheus that is slow now is the verification's to judge. */
+const CHECK_TIMEOUT_MS = 5000;
+
+/**
+ * Asks the query once before anything is deployed: one that Prometheus cannot parse, or that gives no instant vector,
+ * would fail every verification and mark a good release bad. The problem, or null (also when Prometheus does not
+ * answer now: the verification decides then, as configured).
+ */
+export async function checkQuery(settings: PrometheusVerifierSettings, request: DeployRequest): Promise<string | null> {
+  const query = fillTemplate(settings.query, { tag: request.release.tag, sha: request.release.sha, env: request.env });
+  const answer = await queryPrometheus(settings.url, query, { timeoutMs: Math.min(settings.timeout * 1000, CHECK_TIMEOUT_MS), signal: request.signal });
+  return answer?.kind === "error" && answer.badQuery === true ? `${createPrometheusVerifier(settings).name}: ${answer.why}` : null;
 }
 
 /** What one evaluation counts as: toward passing, toward failing, toward giving up on Prometheus, or nothing (waiting). */
