@@ -89,6 +89,19 @@ describe("shipgate init", () => {
     expect(hook).toContain("shipgate");
   });
 
+  /** Stages a file prettier fixes, commits, and expects the other tool's refusal and shipgate's undo of the fix. */
+  function expectRefusedAndUndone(repo: TestRepo, refusal: string): void {
+    repo.write({ "src/a.js": "const a = {b:1}\n" });
+    repo.git("add", "src/a.js");
+    const staged = repo.git("ls-files", "-s", "src/a.js");
+    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(refusal);
+    expect(refused.stderr).toContain("undid the fixes");
+    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
+    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+  }
+
   it("puts a trap into commit-msg so that another tool refusing the message there undoes pre-commit's fixes", () => {
     const repo = jsRepo();
     linkTools(repo.dir, ["prettier"]);
@@ -99,15 +112,7 @@ describe("shipgate init", () => {
     repo.git("add", "-A");
     expect(tryCommit(repo, "chore: adopt shipgate JIRA-1").status).toBe(0);
 
-    repo.write({ "src/a.js": "const a = {b:1}\n" });
-    repo.git("add", "src/a.js");
-    const staged = repo.git("ls-files", "-s", "src/a.js");
-    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain("other tool: no ticket");
-    expect(refused.stderr).toContain("undid the fixes");
-    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
-    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+    expectRefusedAndUndone(repo, "other tool: no ticket");
     expect(repo.gitRaw(["commit", "-m", "feat: add a JIRA-2"]).status).toBe(0);
     expect(repo.git("show", "HEAD:src/a.js")).toBe("const a = { b: 1 };");
   });
@@ -127,15 +132,7 @@ describe("shipgate init", () => {
     expect(tryCommit(repo, "chore: adopt shipgate").status).toBe(0);
 
     repo.git("rm", "-q", ".ready");
-    repo.write({ "src/a.js": "const a = {b:1}\n" });
-    repo.git("add", "src/a.js");
-    const staged = repo.git("ls-files", "-s", "src/a.js");
-    const refused = repo.gitRaw(["commit", "-m", "feat: add a"]);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain("other tool: not ready");
-    expect(refused.stderr).toContain("undid the fixes");
-    expect(repo.git("ls-files", "-s", "src/a.js")).toBe(staged);
-    expect(readFileSync(join(repo.dir, "src/a.js"), "utf8")).toBe("const a = {b:1}\n");
+    expectRefusedAndUndone(repo, "other tool: not ready");
   });
 
   it("refuses an unknown preset, naming the nearest one, and writes nothing", () => {
