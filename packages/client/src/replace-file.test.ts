@@ -3,7 +3,7 @@
  * the file before the replace and writes after it, a file saved twice, and a file system where no hard link is possible.
  */
 import { describe, expect, it } from "vitest";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { NO_OTHER_DEVICE, otherDeviceDir, tempDir } from "@shipgate/test-utils";
 import { undoReplacements, WorkTreeWriter } from "./replace-file.js";
@@ -71,6 +71,28 @@ describe("replacing a work-tree file", () => {
     expect(readFileSync(file, "utf8")).toBe("// newest save\n");
     expect(readFileSync(join(dir, "a.js.shipgate-saved"), "utf8")).toBe(`${STAGED.toString()}// save into the old file\n`);
     expect(writer.rescued.map((r) => r.savedAs.toString())).toEqual([join(dir, "a.js.shipgate-saved")]);
+  });
+
+  it.for<[string, boolean]>([
+    ["a hard link pins the old file", false],
+    ["no hard link can pin it (scratch on another device)", true],
+  ])("puts back a save into the old file with the lines appended by path since the replace, when %s", ([, elsewhere], context) => {
+    const other = elsewhere ? otherDeviceDir() : undefined;
+    if (other === null) return context.skip(NO_OTHER_DEVICE);
+    const { dir, file, path, writer } = setup(other);
+    const editor = openSync(file, "r+");
+    try {
+      expect(writer.replace(path, STAGED, FIXED)).toBe(true);
+      // The editor truncates the file it opened before the replace; then `>>` appends by path, to the new file.
+      ftruncateSync(editor, 0);
+      appendFileSync(file, "// appended after\n");
+      expect(writer.settle()).toEqual([path]);
+    } finally {
+      closeSync(editor);
+    }
+    expect(readFileSync(file, "utf8")).toBe("// appended after\n");
+    expect(writer.rescued).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.startsWith("a.js"))).toEqual(["a.js"]);
   });
 
   it("undoes a replace where the file still holds the fix, and keeps a file saved since", () => {

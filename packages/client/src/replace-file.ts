@@ -12,7 +12,8 @@
  *  5. compare the pinned file again, and once more for every file when the batch is done (`settle`): a save that
  *     went into the old file after step 3 (in place, or by a writer that opened it before step 4) is there, and
  *     the old file itself is renamed back over the path, so a writer still holding it keeps writing into the file
- *     the path names.
+ *     the path names; what was appended by path to the new file meanwhile (`>>` after the rename) is appended to it
+ *     first. A new file that was rewritten or replaced since keeps its place, and the old one goes beside it.
  *
  * What remains, and why it cannot be closed from Node: an atomic save (another file renamed over the path) between
  * the check in step 3 and the rename in step 4 is replaced unseen; the two calls are microseconds apart, and only
@@ -25,7 +26,21 @@
  * `settle` reads it once more, and a save found then is written back by content. At most MAX_HELD descriptors are
  * held (a user's limit may be 256): past that, the oldest is checked and closed early.
  */
-import { chmodSync, closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { createDebug } from "@shipgate/core";
 
@@ -162,18 +177,25 @@ export class WorkTreeWriter {
 
   /** `bytes` back at `path` if it still holds `written` as this writer left it, else beside it. */
   private restoreBytes(path: Buffer, bytes: Buffer, written: Buffer, file: { ino: number; dev: number }, mode: number): void {
-    if (holds(path, written, file)) {
+    const appended = appendedSince(path, written, file);
+    if (appended !== null) {
       const back = freeSibling(path, `.shipgate-${process.pid}-back`);
-      writeWithMode(back, bytes, mode);
+      writeWithMode(back, Buffer.concat([bytes, appended]), mode);
       renameSync(back, path);
     } else this.rescueBytes(path, bytes, mode);
   }
 
-  /** A save reached the old file: it goes back in place if the path still holds what we wrote, else beside it. */
+  /**
+   * A save reached the old file: it goes back in place if the path still names the file we wrote, with whatever was
+   * appended to that since (an append by path after the rename, `>>`, lands there); else beside it.
+   */
   private putBack(entry: Entry): void {
     if (entry.link === null) return;
-    if (holds(entry.path, entry.written, entry)) renameSync(entry.link, entry.path);
-    else {
+    const appended = appendedSince(entry.path, entry.written, entry);
+    if (appended !== null) {
+      if (appended.length > 0) appendFileSync(entry.link, appended);
+      renameSync(entry.link, entry.path);
+    } else {
       const savedAs = freeSibling(entry.path, ".shipgate-saved");
       renameSync(entry.link, savedAs);
       this.rescued.push({ path: entry.path, savedAs });
@@ -241,13 +263,14 @@ function sameFile(a: { ino: number; dev: number } | null, b: { ino: number; dev:
   return a !== null && a.ino === b.ino && a.dev === b.dev;
 }
 
-/** Whether `path` still names the file `file` and holds `content`. */
-function holds(path: Buffer, content: Buffer, file: { ino: number; dev: number }): boolean {
-  if (!sameFile(lstatOrNull(path), file)) return false;
+/** What was appended to `content` at `path` since we wrote it there, or null when `path` holds no such file now. */
+function appendedSince(path: Buffer, content: Buffer, file: { ino: number; dev: number }): Buffer | null {
+  if (!sameFile(lstatOrNull(path), file)) return null;
   try {
-    return readFileSync(path).equals(content);
+    const now = readFileSync(path);
+    return now.length >= content.length && now.subarray(0, content.length).equals(content) ? now.subarray(content.length) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
