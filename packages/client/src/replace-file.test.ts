@@ -78,6 +78,7 @@ describe("replacing a work-tree file", () => {
     ["no hard link can pin it (scratch on another device)", true],
   ])("puts back a save into the old file with the lines appended by path since the replace, when %s", ([, elsewhere], context) => {
     const other = elsewhere ? otherDeviceDir() : undefined;
+    // Skipped only on a machine without a second filesystem, and the report says so; CI's machines have /dev/shm.
     if (other === null) return context.skip(NO_OTHER_DEVICE);
     const { dir, file, path, writer } = setup(other);
     const editor = openSync(file, "r+");
@@ -124,6 +125,7 @@ describe("replacing a work-tree file", () => {
 
   it("puts back a save that reaches the replaced file after the replace where no hard link can pin it, once settled", (context) => {
     const elsewhere = otherDeviceDir();
+    // Skipped only on a machine without a second filesystem, and the report says so; CI's machines have /dev/shm.
     if (elsewhere === null) return context.skip(NO_OTHER_DEVICE);
     const { dir, file, path, writer } = setup(elsewhere);
     const editor = openSync(file, "a");
@@ -142,6 +144,7 @@ describe("replacing a work-tree file", () => {
 
   it("holds a bounded number of old files open where no hard link is possible, and still checks the earliest", (context) => {
     const elsewhere = otherDeviceDir();
+    // Skipped only on a machine without a second filesystem, and the report says so; CI's machines have /dev/shm.
     if (elsewhere === null) return context.skip(NO_OTHER_DEVICE);
     const { dir, scratch } = setup(elsewhere);
     const writer = new WorkTreeWriter(scratch);

@@ -131,7 +131,9 @@ export async function buildRangeChange(repo: Repo, updates: readonly RefUpdateIn
   if (incoming === null) return change;
   const found = await incoming;
   change.commits = found.commits;
-  if (options.baseline && change.tags.length > 0) change.tags = await tagsAfterBaseline(repo, change, updates, peeled, options.baseline);
+  // A baseline this repository does not have reaches nothing here (like the known ids left out above).
+  if (options.baseline && present.has(options.baseline) && change.tags.length > 0)
+    change.tags = await tagsAfterBaseline(repo, change, updates, peeled, options.baseline);
   const files = found.files;
   for (const file of await treeAndBlobFiles(repo, change, updates, peeled)) {
     sizes.add(file);
@@ -220,7 +222,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 
 /**
  * The tags whose message is judged: an annotated tag on a commit the baseline reaches (a release tag of the history
- * before shipgate, pushed with it to a new remote) is history too. A tag on a new commit is judged without asking git.
+ * before shipgate, pushed with it to a new remote) is history too. A tag on a new commit is judged without asking git;
+ * the others are sorted by one `rev-list` of their commits not reachable from the baseline (none, for old tags).
  */
 async function tagsAfterBaseline(
   repo: Repo,
@@ -231,19 +234,12 @@ async function tagsAfterBaseline(
 ): Promise<TagInfo[]> {
   const fresh = new Set(change.commits.map((commit) => commit.oid));
   const targetOf = new Map(updates.map((update) => [update.name, peeled.get(update.newOid) ?? null]));
-  const verdicts = new Map<string, Promise<boolean>>();
-  const isHistory = (commit: string): Promise<boolean> => {
-    let verdict = verdicts.get(commit);
-    if (verdict === undefined) {
-      verdict = repo.git.run(["merge-base", "--is-ancestor", "--end-of-options", commit, baseline], { okCodes: [0, 1] }).then((r) => r.code === 0);
-      verdicts.set(commit, verdict);
-    }
-    return verdict;
-  };
-  const kept = await mapLimited(change.tags, 4, async (tag) => {
+  const asked = [...new Set(change.tags.map((tag) => targetOf.get(tag.ref)).flatMap((t) => (t?.type === "commit" && !fresh.has(t.oid) ? [t.oid] : [])))];
+  if (asked.length === 0) return change.tags;
+  const { stdout } = await repo.git.run(["rev-list", "--stdin"], { input: `${asked.join("\n")}\n^${baseline}\n` });
+  const after = new Set(stdout.toString("latin1").split("\n"));
+  return change.tags.filter((tag) => {
     const target = targetOf.get(tag.ref);
-    if (target?.type !== "commit" || fresh.has(target.oid)) return true;
-    return !(await isHistory(target.oid));
+    return target?.type !== "commit" || fresh.has(target.oid) || after.has(target.oid);
   });
-  return change.tags.filter((_, i) => kept[i]);
 }
