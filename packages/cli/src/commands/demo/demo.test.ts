@@ -138,9 +138,7 @@ describe("shipgate demo", () => {
     rmSync(join(project, "node_modules", "@shipgate", "deploy"), { recursive: true });
     const tmp = tempDir("shipgate-demo-test-");
     const run = await startDemo(tmp, [], join(project, "node_modules", "shipgate", "bin.cjs")).done;
-    expect(run.output).toContain(
-      "Skipped the gate and deploy steps: they need @shipgate/deploy, which is not installed beside shipgate (npm install -D @shipgate/deploy).",
-    );
+    expect(run.output).toContain("Skipped the gate and deploy steps: @shipgate/deploy is not installed beside shipgate (npm install -D @shipgate/deploy).");
     expect(run.output).not.toMatch(/^\s+at /m);
     // No prettier in this project: the demo drops the refused file instead of showing the formatter at work.
     const hooks = HOOK_STEPS.map((step): [string, string] =>

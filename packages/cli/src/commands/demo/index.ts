@@ -13,13 +13,14 @@ import { colourEnabled, createStyle } from "@shipgate/core";
 import { Ledger, ledgerRefs } from "@shipgate/core/ledger";
 import type { Command } from "../../io.js";
 import { parse } from "../../args.js";
+import { messages } from "../../messages.js";
 import { RESTART_SH } from "./app.js";
 import { deployRoot, deploySteps } from "./deploy.js";
-import { createDemoRepo, hookSteps } from "./hooks.js";
+import { createDemoRepo, hookSteps, type DemoRepo } from "./hooks.js";
 import { stopProcesses } from "./processes.js";
 import { serverSteps, writeServerConfig, type DeployTarget } from "./server.js";
-import { cliDir, createShell } from "./shell.js";
-import { runSteps, type Step } from "./step.js";
+import { cliDir, createShell, type Shell } from "./shell.js";
+import { runSteps, type Printer, type Step } from "./step.js";
 
 const USAGE = "shipgate demo [--hooks-only] [--keep]";
 
@@ -35,9 +36,14 @@ const demo: Command = async (argv, io) => {
   const s = createStyle(colourEnabled(io.stdout, io.env));
   const out = { write: (text: string) => io.stdout.write(text), style: s };
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  let signal: NodeJS.Signals | null = null;
+  const stop = (received: NodeJS.Signals) => {
+    signal ??= received;
+    controller.abort();
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const stopped = () => controller.signal.aborted;
   const root = mkdtempSync(join(tmpdir(), "shipgate-demo-"));
   const started = performance.now();
   let failures = 0;
@@ -46,41 +52,40 @@ const demo: Command = async (argv, io) => {
     const server = join(root, "server.git");
     await shell.run("git", ["init", "-q", "--bare", server], { cwd: root, timeoutMs: 30_000 });
     const repo = await createDemoRepo(root, server, shell);
-    out.write(`${s.bold("shipgate demo")}: throwaway repositories under ${root}, the recommended preset and shipgate's real hooks.\n`);
-    const stopped = () => controller.signal.aborted;
+    out.write(`${s.bold("shipgate demo")}: ${messages.demoIntro(root)}\n`);
     failures += await runSteps(hookSteps(repo), out, stopped, false);
-    if (values["hooks-only"] !== true && !stopped()) {
-      const missing = (pkg: string) => !installed(pkg);
-      if (missing("@shipgate/server")) out.write(`\n${skipped("the server, gate and deploy steps", "@shipgate/server")}\n`);
-      else {
-        const target = missing("@shipgate/deploy") ? null : await deployTarget(root, !missing("@shipgate/migrations"));
-        if (target === null) out.write(`\n${skipped("the gate and deploy steps", "@shipgate/deploy")}\n`);
-        else if (!target.gate) out.write(`\n${skipped("the release gate step", "@shipgate/migrations")}\n`);
-        const config = join(root, "server.yml");
-        writeServerConfig(config, target);
-        const steps: Step[] = serverSteps(repo, server, config, shell);
-        if (target !== null) steps.push(...deploySteps({ repo, shell, server, port: target.port, gate: target.gate }));
-        failures += await runSteps(steps, out, stopped, true);
-      }
-    }
-    if (controller.signal.aborted) {
-      out.write(`\n${s.red("Stopped: the demo's processes are stopped and its directories removed.")}\n`);
-      failures++;
-    } else {
-      const seconds = ((performance.now() - started) / 1000).toFixed(0);
-      out.write(`\n${failures === 0 ? s.green(`Every gate behaved as expected (${seconds}s).`) : s.red(`${failures} step(s) did not behave as expected.`)}\n`);
+    if (values["hooks-only"] !== true && !stopped()) failures += await runSteps(await wholePathSteps(root, repo, server, shell, out), out, stopped, true);
+    if (stopped()) out.write(`\n${s.red(messages.demoStopped)}\n`);
+    else {
+      const seconds = Math.round((performance.now() - started) / 1000);
+      out.write(`\n${failures === 0 ? s.green(messages.demoPassed(seconds)) : s.red(messages.demoFailed(failures))}\n`);
     }
   } finally {
     await stopProcesses(root, await recordedPids(root, io.env));
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);
-    if (values.keep === true && !controller.signal.aborted) io.stdout.write(`The directories are kept at ${root}.\n`);
+    if (values.keep === true && !stopped()) io.stdout.write(`${messages.demoKept(root)}\n`);
     else rmSync(root, { recursive: true, force: true });
   }
-  if (controller.signal.aborted) return 130;
+  if (signal !== null) return signal === "SIGINT" ? 130 : 143;
   return failures === 0 ? 0 : 1;
 };
 
+/** The server, gate and deploy steps, as far as the packages they need are installed beside this shipgate. */
+async function wholePathSteps(root: string, repo: DemoRepo, server: string, shell: Shell, out: Printer): Promise<Step[]> {
+  if (!installed("@shipgate/server")) {
+    out.write(`\n${messages.demoSkipped("the server, gate and deploy steps", "@shipgate/server")}\n`);
+    return [];
+  }
+  const target = installed("@shipgate/deploy") ? await deployTarget(root, installed("@shipgate/migrations")) : null;
+  if (target === null) out.write(`\n${messages.demoSkipped("the gate and deploy steps", "@shipgate/deploy")}\n`);
+  else if (!target.gate) out.write(`\n${messages.demoSkipped("the release gate step", "@shipgate/migrations")}\n`);
+  const config = join(root, "server.yml");
+  writeServerConfig(config, target);
+  const steps = serverSteps(repo, server, config, shell);
+  if (target !== null) steps.push(...deploySteps({ repo, shell, server, port: target.port, gate: target.gate }));
+  return steps;
+}
 /** The deploy root with its shared .env (a free loopback port) and the restart script the deployer runs. */
 async function deployTarget(root: string, gate: boolean): Promise<DeployTarget> {
   const dir = deployRoot(root);
@@ -116,10 +121,6 @@ function installed(pkg: string): boolean {
   } catch {
     return false;
   }
-}
-
-function skipped(what: string, pkg: string): string {
-  return `Skipped ${what}: they need ${pkg}, which is not installed beside shipgate (npm install -D ${pkg}).`;
 }
 
 async function freePort(): Promise<number> {
