@@ -12,7 +12,7 @@ import type { Step } from "./step.js";
 /** Milliseconds from a push to the deploy's verdict: the gate starts an embedded database, verification has a 30 s window. */
 const DEPLOY_LIMIT_MS = 180_000;
 
-interface Record {
+interface DeployRecordView {
   release: { tag: string };
   verdict?: string;
   state: string;
@@ -101,7 +101,7 @@ async function release(demo: DeployDemo, release: Release): Promise<{ outcome: s
   const output = `$ git push origin ${release.tag}\n${push.output}$ shipgate status --env production --follow\n${follow.output}`;
   if (follow.timedOut) return { outcome: `no verdict within ${DEPLOY_LIMIT_MS / 1000}s`, output };
   const history = await shell.shipgate(["history", "--env", "production", "--json", "--git-dir", demo.server], { ...where, timeoutMs: 30_000 });
-  const record = (JSON.parse(history.status === 0 ? history.output : "[]") as Record[])[0];
+  const record = (JSON.parse(history.status === 0 ? history.output : "[]") as DeployRecordView[])[0];
   if (record?.release.tag !== release.tag) return { outcome: `no deploy of ${release.tag} recorded`, output };
   const gate = record.steps.find((step) => step.state === "gate" && step.ok === false);
   return {
@@ -110,7 +110,7 @@ async function release(demo: DeployDemo, release: Release): Promise<{ outcome: s
   };
 }
 
-function outcomeOf(record: Record): string {
+function outcomeOf(record: DeployRecordView): string {
   switch (record.verdict) {
     case "restored":
       return `rolled back to ${record.restoreTarget?.tag ?? "?"}`;
