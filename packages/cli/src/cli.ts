@@ -14,7 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   run: { summary: "run a hook: pre-commit | commit-msg <file> | pre-push <remote> <url>", load: () => import("./commands/run.js") },
   baseline: { summary: "show or move the adoption point: history before it is never judged", load: () => import("./commands/baseline.js") },
   check: { summary: "check staged changes, a revision range or everything (for CI and humans)", load: () => import("./commands/check.js") },
-  demo: { summary: "show shipgate blocking and fixing commits in a throwaway repository", load: () => import("./commands/demo.js") },
+  demo: {
+    summary: "show one policy from commit to production, and a failing release rolled back, in throwaway repositories",
+    load: () => import("./commands/demo/index.js"),
+  },
   policies: { summary: "list the policies and what the config turns on", load: () => import("./commands/policies.js") },
   gate: { summary: "the release gate: refuse a release whose migrations break the running version", load: () => import("./commands/gate.js") },
   migrations: { summary: "lint migrations, verify them on a real database, list the rules", load: () => import("./commands/migrations.js") },

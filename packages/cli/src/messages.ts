@@ -11,4 +11,10 @@ export const messages = {
     "Name only the migration files (a shell glob such as db/migrations/*.sql), choose the layout with --layout, or lint every file in the order given with --order given.",
   unknownChoice: (option: string, value: string, allowed: readonly string[], suggestion: string) =>
     `${option} "${value}"${suggestion}: expected ${allowed.join(", ")}`,
+  demoIntro: (root: string) => `throwaway repositories under ${root}, the recommended preset and shipgate's real hooks.`,
+  demoSkipped: (what: string, pkg: string) => `Skipped ${what}: ${pkg} is not installed beside shipgate (npm install -D ${pkg}).`,
+  demoPassed: (seconds: number) => `Every gate behaved as expected (${seconds}s).`,
+  demoFailed: (failures: number) => `${failures} step(s) did not behave as expected.`,
+  demoStopped: "Stopped: the demo's processes are stopped and its directories removed.",
+  demoKept: (root: string) => `The directories are kept at ${root}.`,
 } as const;
