@@ -105,7 +105,7 @@ export const messages = {
   gateNeedsMigrations: (why: string) =>
     `the environment runs the release gate, but @shipgate/migrations cannot be loaded here (${why}); install it next to @shipgate/deploy`,
   gatePassed: (findings: number) => `the release gate passed${findings > 0 ? ` with ${findings} warning(s)` : ""}`,
-  gateFindings: (errors: number) => `the release gate refused it: ${errors} error(s) (the record holds the report)`,
+  gateFindings: (errors: number) => `${errors} ${errors === 1 ? "error" : "errors"} (the record holds the report)`,
   gateInconclusive: (message: string) =>
     `the release gate could not judge it here, so it is not deployed: ${message} (give the gate a PostgreSQL server that can: migrations.database.url in the config)`,
   gateFailed: (message: string) => `the release gate could not run: ${message}`,
