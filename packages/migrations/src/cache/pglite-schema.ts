@@ -16,6 +16,8 @@ const KIND = "pglite-schema-1";
 const SUFFIX = ".pglite";
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+/** The largest output buffer asked of zlib at once (a larger tarball is inflated in pieces of this size). */
+const MAX_CHUNK = 256 * 1024 * 1024;
 
 /** Which of `keys` have a copy on disk (one directory listing; whether a copy is sound is known only when it is read). */
 export function storedKeys(dir: string, keys: readonly string[]): Set<string> {
@@ -41,7 +43,7 @@ export async function loadPgliteCopy(
   if (catalog === undefined) return { ignored: "no catalog digest" };
   let tarball: Buffer;
   try {
-    tarball = await gunzipAsync(read.payload);
+    tarball = await inflate(read.payload);
   } catch (error) {
     return { ignored: `not a gzip stream (${(error as Error).message})` };
   }
@@ -50,6 +52,17 @@ export async function loadPgliteCopy(
   } catch (error) {
     return { ignored: `PGlite could not load it (${(error as Error).message})` };
   }
+}
+
+/**
+ * Inflates a stored tarball in one output buffer of the size gzip's trailer gives (the payload's checksum was checked,
+ * so the trailer is the writer's): zlib's default 16 KiB chunks cost a round trip to the thread pool each and a copy
+ * to join them, about 90 ms of 190 for the 48 MB tarball of a 300-migration history.
+ */
+function inflate(payload: Buffer): Promise<Buffer> {
+  const size = payload.length >= 4 ? payload.readUInt32LE(payload.length - 4) : 0;
+  const chunkSize = Math.min(Math.max(size + 1, 64 * 1024), MAX_CHUNK);
+  return gunzipAsync(payload, { chunkSize });
 }
 
 /** Dumps `db` (after a checkpoint, so that loading it replays no WAL) as the copy for `key`; returns what that evicted. */
