@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadConfigWithPlugins, type ConfigWithPlugins, type LoadedConfig } from "./load.js";
 import { PRESETS } from "../presets.generated.js";
 import { loadPlugins, type PluginImporter } from "../plugin/registry.js";
@@ -49,14 +50,24 @@ export async function loadConfigCached(
   return loaded;
 }
 
-/** Every file's size and mtime, the embedded presets and the plugin packages, so a change anywhere misses the cache. */
+/**
+ * Every file's size and mtime, the embedded presets, the plugin packages and the build that validated the entry, so a
+ * change anywhere misses the cache: an upgraded shipgate may validate the same file differently (a server's trusted
+ * config included), so what an older one validated is never reused.
+ */
 function keyFor(files: readonly string[], packages: readonly string[]): string {
   const parts = files.map((f) => {
     if (f.startsWith("preset:")) return `${f}:${(PRESETS[f.slice(7)] ?? "").length}:${hash(PRESETS[f.slice(7)] ?? "")}`;
     const st = statSync(f);
     return `${f}:${st.size}:${st.mtimeMs}:${st.ino}`;
   });
-  return [...parts, ...packages.map((name) => `plugin:${name}`)].join("|");
+  return [...parts, ...packages.map((name) => `plugin:${name}`), buildId()].join("|");
+}
+
+/** This code's own file (in a bundle, the bundle: every build rewrites it), by size, mtime and inode. */
+function buildId(): string {
+  const st = statSync(fileURLToPath(import.meta.url));
+  return `build:${st.size}:${st.mtimeMs}:${st.ino}`;
 }
 
 function hash(text: string): number {
