@@ -40,8 +40,9 @@ export async function readIncoming(
     diffs.add(batch);
     objects.add(batch);
   });
-  const [byCommit] = await Promise.all([diffs.done(), objects.done()]);
-  const order = parentsFirst(asked, infos);
+  // The commit objects are in well before the diffs: their order is worked out while git is still diffing.
+  const ordered = objects.done().then(() => parentsFirst(asked, infos));
+  const [byCommit, order] = await Promise.all([diffs.done(), ordered]);
   const commits: CommitInfo[] = [];
   // Loops, not push(...spread): one commit can add more files than a call takes arguments.
   const files: FileChange[] = [];
