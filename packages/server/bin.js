@@ -14,4 +14,5 @@ if (saved !== undefined) {
 }
 
 const hook = runCachedScript(fileURLToPath(new URL("./dist/bundle/hook.cjs", import.meta.url)));
+hook.exports.createDebug("shipgate:code-cache")(`hook.cjs: cache ${hook.cache}`);
 process.exit(await hook.exports.hookMain(process.argv.slice(2)));

@@ -12,15 +12,9 @@ import { runCachedScript } from "../dist/code-cache.js";
 
 const file = process.argv[2];
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "shipgate-hook-cache-")));
-const env = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_") && !key.startsWith("SHIPGATE") && key !== "DEBUG")),
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_AUTHOR_NAME: "Code Cache",
-  GIT_AUTHOR_EMAIL: "cache@example.com",
-  GIT_COMMITTER_NAME: "Code Cache",
-  GIT_COMMITTER_EMAIL: "cache@example.com",
-};
+// The hook's own view of the world: no user or system git config, no inherited GIT_*, SHIPGATE_* or DEBUG.
+const inherited = Object.entries(process.env).filter(([key]) => !/^(GIT_|SHIPGATE)/.test(key) && key !== "DEBUG");
+const env = { ...Object.fromEntries(inherited), GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
 const git = (cwd, ...args) => execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 try {
   const work = join(dir, "work");
@@ -30,7 +24,7 @@ try {
   for (let i = 0; i < 3; i++) {
     writeFileSync(join(work, `file${i}.ts`), `export const value = ${i}; // token = "placeholder"\n`);
     git(work, "add", "-A");
-    git(work, "commit", "-q", "--no-verify", "-m", `feat(cache): change ${i}`);
+    git(work, "-c", "user.name=Code Cache", "-c", "user.email=cache@example.com", "commit", "-q", "-m", `feat(cache): change ${i}`);
   }
   // The objects as a push brings them, with no ref yet: every commit is new to the repository.
   git(work, "push", "-q", bare, "main:refs/cache/tip");

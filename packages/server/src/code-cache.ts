@@ -11,6 +11,8 @@ import { enableLinearRegExps } from "@shipgate/core/regexp-engine";
 
 export interface CachedScript<T> {
   exports: T;
+  /** Whether V8 took `<file>.cache` (for the `shipgate:code-cache` debug line). */
+  cache: "accepted" | "rejected" | "none";
   /** The code cache of everything compiled so far, for the build to write. */
   createCachedData: () => Buffer;
 }
@@ -32,7 +34,8 @@ export function runCachedScript<T>(file: string, cached = true): CachedScript<T>
   const script = new Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
   const module = { exports: {} as T };
   (script.runInThisContext() as Body)(module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
-  return { exports: module.exports, createCachedData: () => script.createCachedData() };
+  const cache = cachedData === undefined ? "none" : script.cachedDataRejected === true ? "rejected" : "accepted";
+  return { exports: module.exports, cache, createCachedData: () => script.createCachedData() };
 }
 
 function readCache(file: string): Buffer | undefined {
