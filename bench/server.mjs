@@ -6,12 +6,14 @@
  * pre-receive hook at most 1.0x the `git log -p --cc` on a quiet machine, and a 100-commit push checked well
  * inside 1 s.
  *
- * Knobs: BENCH_COMMITS (10000), BENCH_BIG_RUNS (5, medians of the initial push), BENCH_RUNS (3, for the 100-commit pushes).
+ * Knobs: BENCH_COMMITS (10000), BENCH_BIG_RUNS (5, medians of the initial push), BENCH_RUNS (3, for the 100-commit pushes),
+ * BENCH_COMPARE_ENTRY (the bin.js of another build of @shipgate/server, with its node_modules: its pre-receive hook is
+ * timed in the same runs, interleaved, for an A/B on a shared machine).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -20,6 +22,7 @@ const SHIPGATE = join(ROOT, "packages", "cli", "bin.js");
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 5);
+const COMPARE = process.env.BENCH_COMPARE_ENTRY ? resolve(process.env.BENCH_COMPARE_ENTRY) : null;
 const ENV = {
   ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_"))),
   GIT_CONFIG_NOSYSTEM: "1",
@@ -54,7 +57,7 @@ writeFileSync(config, CONFIG);
 // The initial push, BIG_RUNS times into fresh bare repositories, interleaved so machine noise hits all three alike.
 let plain;
 let gated;
-const runs = { none: [], hook: [], log: [], logDefault: [], said: [], pre: [], post: [] };
+const runs = { none: [], hook: [], log: [], logDefault: [], said: [], pre: [], post: [], comparePre: [] };
 for (let i = 0; i < BIG_RUNS; i++) {
   rmSync(join(WORK, "plain.git"), { recursive: true, force: true });
   rmSync(join(WORK, "gated.git"), { recursive: true, force: true });
@@ -66,10 +69,21 @@ for (let i = 0; i < BIG_RUNS; i++) {
   runs.said.push(hooked.said);
   runs.pre.push(hooked.hooks["pre-receive"] ?? NaN);
   runs.post.push(hooked.hooks["post-receive"] ?? NaN);
+  if (COMPARE) {
+    rmSync(join(WORK, "compare.git"), { recursive: true, force: true });
+    const other = bare("compare.git", true);
+    // The hook script names its entry once (templates.ts): the other build's bin.js takes its place.
+    const hook = join(other, "hooks", "pre-receive");
+    writeFileSync(
+      hook,
+      readFileSync(hook, "utf8").replace(/^entry=.*$/m, () => `entry='${COMPARE.replace(/'/g, "'\\''")}'`),
+    );
+    runs.comparePre.push(timePush(other, "main").hooks["pre-receive"] ?? NaN);
+  }
   runs.log.push(time(() => git(work, ["log", "-p", "--cc", "--no-color", base])));
   runs.logDefault.push(time(() => git(work, ["log", "-p", "--no-color", base])));
   log(
-    `run ${i + 1}: no hook ${fmt(runs.none.at(-1))}, hook ${fmt(hooked.ms)} (pre-receive ${fmt(runs.pre.at(-1))}; ${hooked.said}), log -p --cc ${fmt(runs.log.at(-1))}, load ${load()}`,
+    `run ${i + 1}: no hook ${fmt(runs.none.at(-1))}, hook ${fmt(hooked.ms)} (pre-receive ${fmt(runs.pre.at(-1))}; ${hooked.said})${COMPARE ? `, compared build's pre-receive ${fmt(runs.comparePre.at(-1))}` : ""}, log -p --cc ${fmt(runs.log.at(-1))}, load ${load()}`,
   );
 }
 const big = {
@@ -108,6 +122,12 @@ console.log(`    post-receive hook      ${fmt(big.post)}   (the deploy trigger, 
 console.log(`  git log -p --cc          ${fmt(big.log)}`);
 console.log(`  git log -p (no merges)   ${fmt(big.logDefault)}`);
 console.log(`  pre-receive / log -p     ${(big.pre / big.log).toFixed(2)}x   (target <= 1.0x on a quiet machine)`);
+if (COMPARE) {
+  const other = median(runs.comparePre);
+  console.log(
+    `  compared build's hook    ${fmt(other)}   (${COMPARE}), ${(other / big.log).toFixed(2)}x log -p; this build / that: ${(big.pre / other).toFixed(2)}x`,
+  );
+}
 console.log(`  hooks overhead / log -p  ${(overhead / big.log).toFixed(2)}x   (both hooks, from the push times)`);
 console.log(`  hook push / plain push   ${(big.hook.ms / big.none.ms).toFixed(2)}x`);
 console.log(`100-commit push onto it (median of ${RUNS})`);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The entry server hooks exec: `node bin.js pre-receive --config FILE [--chain FILE] [--flavor NAME]`.
-// It loads the bundled hook (built by `pnpm build`) and exits explicitly so a timed-out check never keeps the push
-// waiting on leftover git processes.
-import { hookMain } from "./dist/bundle/bin.js";
+// It runs the bundled hook (built by `pnpm build`) through its V8 code cache (src/code-cache.ts) and exits explicitly
+// so a timed-out check never keeps the push waiting on leftover git processes.
+import { fileURLToPath } from "node:url";
+import { runCachedScript } from "./dist/code-cache.js";
 
 // The hook script set NODE_EXTRA_CA_CERTS aside so that node starts without reading certificates (templates.ts):
 // git and a chained hook get it back.
@@ -12,4 +13,6 @@ if (saved !== undefined) {
   delete process.env.SHIPGATE_NODE_EXTRA_CA_CERTS;
 }
 
-process.exit(await hookMain(process.argv.slice(2)));
+const hook = runCachedScript(fileURLToPath(new URL("./dist/bundle/hook.cjs", import.meta.url)));
+hook.exports.createDebug("shipgate:code-cache")(`hook.cjs: cache ${hook.cache}`);
+process.exit(await hook.exports.hookMain(process.argv.slice(2)));

@@ -199,6 +199,17 @@ describe("pre-receive over a local path", () => {
     expect(readFileSync(seen, "utf8")).toBe("/nonexistent/extra-ca.pem");
   });
 
+  it("starts the checker from the V8 code cache the build wrote, and still loads plugin packages with import()", () => {
+    const config = BASE.replace("policies:\n", "policies:\n  migrations-immutable: error\n");
+    const gate = createGate(`${config}migrations:\n  dirs: [db/migrations]\n  tags: "v*"\n`);
+    const hook = join(gate.remote.dir, "hooks", "pre-receive");
+    const env = gitEnv({ GIT_DIR: gate.remote.dir, DEBUG: "shipgate:code-cache" });
+    const result = run("sh", [hook], { cwd: gate.remote.dir, env, input: "" });
+    expect(result.stderr).toMatch(/^shipgate:code-cache hook\.cjs: cache accepted/m);
+    expect(result.stderr).toContain("shipgate: checked 0 refs");
+    expect(result.code).toBe(0);
+  });
+
   it("lets a pushed .shipgate.yml add checks when the server allows it, never remove them", () => {
     const gate = createGate(`${BASE}  allowRepoConfig: true\n`);
     const local = createWorkRepo();

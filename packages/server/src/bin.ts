@@ -5,6 +5,9 @@ import { isExecutable } from "./chain.js";
 import { isFlavor } from "./input.js";
 import { preReceive } from "./pre-receive.js";
 
+/** For bin.js, which says through it whether the hook came from its code cache. */
+export { createDebug } from "@shipgate/core";
+
 export interface HookIo {
   stdin: NodeJS.ReadableStream;
   stderr: { write(text: string): unknown };

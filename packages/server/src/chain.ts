@@ -1,5 +1,7 @@
 /** Runs the hook shipgate replaced (kept as `<hook>.shipgate-chained`) with the same input and environment. */
 import { accessSync, constants } from "node:fs";
+import { importModule } from "@shipgate/core";
+import type * as Execa from "execa";
 
 export const CHAINED_SUFFIX = ".shipgate-chained";
 
@@ -25,7 +27,8 @@ export async function runChained(
   log: (line: string) => void,
   timeoutMs = 0,
 ): Promise<number | null> {
-  const { execa } = await import("execa");
+  // importModule, not import(): the hook runs from a V8 code cache, where Node 20 refuses a script's own import().
+  const { execa } = await importModule<typeof Execa>("execa", import.meta.url);
   const child = execa(path, [], {
     cwd,
     env,

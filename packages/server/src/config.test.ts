@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "@shipgate/test-utils";
@@ -102,5 +102,22 @@ describe("loadServerConfig", () => {
   it("takes a config whose only policy comes from another package, and refuses one whose policies are all off", async () => {
     expect((await serverConfig("policies:\n  migrations-immutable: error\n")).config.policies).toMatchObject({ "migrations-immutable": { severity: "error" } });
     await expect(serverConfig("policies:\n  migrations-immutable: off\n  secrets:\n    severity: off\n")).rejects.toThrow(/enables no policy/);
+  });
+
+  it("keeps the validated config in the git dir it is given, equal to a fresh load, and reads the file again once it is edited", async () => {
+    const dir = tempDir();
+    const file = join(dir, "server.yml");
+    const gitDir = join(dir, "repo.git");
+    writeFileSync(file, "policies:\n  commit-message: warn\n  file-size:\n    max: 1 MB\nserver:\n  bypassUsers: [alice]\n");
+    const fresh = await loadServerConfig(file);
+    expect(await loadServerConfig(file, gitDir)).toEqual(fresh);
+    expect(existsSync(join(gitDir, "shipgate", "config-cache.json"))).toBe(true);
+    const cached = await loadServerConfig(file, gitDir);
+    expect(cached).toEqual(fresh);
+    expect(cached.server.bypassUsers).toEqual(["alice"]);
+    writeFileSync(file, "policies:\n  commit-message: error\n  secrets: error\nserver:\n  bypassUsers: [bob, carol]\n");
+    const edited = await loadServerConfig(file, gitDir);
+    expect(severities(edited.config)).toEqual({ "commit-message": "error", secrets: "error" });
+    expect(edited.server.bypassUsers).toEqual(["bob", "carol"]);
   });
 });

@@ -7,6 +7,7 @@ import {
   configSchema,
   globRegExp,
   linearTimeProblem,
+  loadConfigCached,
   loadConfigWithPlugins,
   openRepo,
   parseConfigText,
@@ -39,17 +40,24 @@ export async function locateServerConfig(repo: Repo, fromHook: string | null): P
   return isAbsolute(configured) ? configured : resolve(repo.commonDir, configured);
 }
 
-/** Loads and validates the server config; one that turns no policy on is refused unless `server.allowEmpty` says so. */
-export async function loadServerConfig(file: string): Promise<ServerConfig> {
-  const loaded = await readServerConfig(file);
+/**
+ * Loads and validates the server config; one that turns no policy on is refused unless `server.allowEmpty` says so.
+ * With `cacheDir` (the repository's git dir) the validated config is kept there, as the client hooks keep theirs, so a
+ * push skips YAML parsing and validation while the file is unchanged.
+ */
+export async function loadServerConfig(file: string, cacheDir?: string): Promise<ServerConfig> {
+  const loaded = await readServerConfig(file, cacheDir);
   // A truncated or emptied file parses as `{}`: a hook running it would say ok to every push.
   if (!loaded.server.allowEmpty && !Object.values(loaded.config.policies).some((entry) => entry.severity !== "off"))
     throw new ConfigError(messages.noPolicy(file), { hint: messages.noPolicyHint });
   return loaded;
 }
 
-async function readServerConfig(file: string): Promise<ServerConfig> {
-  const { config, plugins } = await loadConfigWithPlugins(file, importPlugin, [serverPlugin]);
+async function readServerConfig(file: string, cacheDir?: string): Promise<ServerConfig> {
+  const { config, plugins } =
+    cacheDir === undefined
+      ? await loadConfigWithPlugins(file, importPlugin, [serverPlugin])
+      : await loadConfigCached(file, cacheDir, importPlugin, [serverPlugin]);
   return { config, server: readSection(config, serverSection), file, plugins };
 }
 

@@ -10,7 +10,7 @@ function fakeEntry(): string {
   const dir = tempDir();
   writeFileSync(join(dir, "bin.js"), "");
   run("mkdir", ["-p", join(dir, "dist", "bundle")], { cwd: dir });
-  writeFileSync(join(dir, "dist", "bundle", "bin.js"), "");
+  writeFileSync(join(dir, "dist", "bundle", "hook.cjs"), "");
   return join(dir, "bin.js");
 }
 

@@ -145,7 +145,7 @@ async function hookPaths(options: InstallOptions): Promise<HookPaths> {
     throw new ConfigError(`cannot load ${config}: ${(error as Error).message}`, { hint: messages.configRequiredHint });
   }
   const entry = options.entry ?? defaultEntry();
-  if (!existsSync(entry) || !existsSync(join(dirname(entry), "dist", "bundle", "bin.js")))
+  if (!existsSync(entry) || !existsSync(join(dirname(entry), "dist", "bundle", "hook.cjs")))
     throw new InternalError(messages.notBuilt(entry), { hint: messages.notBuiltHint });
   return { node: options.node ?? process.execPath, entry, config };
 }

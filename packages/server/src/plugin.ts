@@ -1,5 +1,5 @@
 /** How @shipgate/server plugs into shipgate: the `server:` section and the `shipgate server` command. */
-import { definePlugin, type PluginImporter } from "@shipgate/core";
+import { definePlugin, importModule, type PluginImporter } from "@shipgate/core";
 import { serverSection } from "./settings.js";
 
 export const plugin = definePlugin({
@@ -10,5 +10,8 @@ export const plugin = definePlugin({
   },
 });
 
-/** Resolves other plugin packages (migrations, deploy) from this package, where the server installs them. */
-export const importPlugin: PluginImporter = (specifier) => import(specifier);
+/**
+ * Resolves other plugin packages (migrations, deploy) from this package, where the server installs them; through
+ * importModule because the hook runs from a V8 code cache (bin.js), where a script's own import() fails in Node 20.
+ */
+export const importPlugin: PluginImporter = (specifier) => importModule(specifier, import.meta.url);

@@ -118,7 +118,7 @@ async function readInput(push: Push): Promise<void> {
 /** Step 2: the trusted server config (never pushed content), the audit log's place and who pushes. */
 async function readConfig(push: Push): Promise<ServerConfig> {
   const repo = push.repo!;
-  const server = await loadServerConfig(await locateServerConfig(repo, push.options.configPath));
+  const server = await loadServerConfig(await locateServerConfig(repo, push.options.configPath), repo.commonDir);
   push.server = server;
   push.auditFile = auditPath(server.server.auditLog, repo.commonDir);
   push.entry.user = pusherIdentity(push.options.env, server.server.identityFrom ?? IDENTITY_VARS[push.options.flavor]);

@@ -65,6 +65,49 @@ describe("parseDiffOutput", () => {
   });
 });
 
+describe("parseDiffOutput with a pattern", () => {
+  it("keeps the lines it keeps with every line read, wherever the keyword sits: removed lines, later hunks, no final newline", () => {
+    const lines = (n: number, at: Record<number, string>) => Array.from({ length: n }, (_, i) => at[i] ?? `line ${i}`).join("\n");
+    const repo = createRepo({
+      files: { "a.txt": lines(40, { 3: "old token here" }) + "\n", "b.txt": "x\n", "c.txt": "keep\n", "d.txt": lines(40, {}) + "\n" },
+    });
+    // A keyword only in a removed line, one added right after removed lines, one in a later hunk only, one on a last
+    // line without a newline, and a header-like added line (`++ token`) whose text starts with `+`.
+    repo.write({ "d.txt": lines(40, { 3: "plain", 30: "far password = 1" }) + "\n" });
+    repo.git("commit", "-qam", "feat: a keyword in a later hunk only");
+    repo.write({ "a.txt": lines(40, { 3: "plain now", 4: "new secret line" }) + "\n", "b.txt": "x\ncredential" });
+    repo.write({ "c.txt": "keep\n++ token\n" });
+    repo.git("add", "-A");
+    repo.git("commit", "-qm", "feat: edits");
+    repo.git("switch", "-qc", "side");
+    repo.write({ "b.txt": "x\nside api_key\n" });
+    repo.git("commit", "-qam", "feat: side");
+    repo.git("switch", "-q", "main");
+    repo.write({ "c.txt": "keep\n++ token\nmain\n" });
+    repo.git("commit", "-qam", "feat: main");
+    repo.git("merge", "-q", "--no-commit", "side");
+    repo.write({ "b.txt": "x\nside api_key\nmerge token only\n" });
+    repo.git("add", "-A");
+    repo.git("commit", "-qm", "merge");
+    const commits = repo.git("rev-list", "--reverse", "--topo-order", "HEAD") + "\n";
+    const output = spawnSync("git", ["diff-tree", "--stdin", "--root", "--cc", "--always", ...DIFF_FLAGS], {
+      cwd: repo.dir,
+      env: repo.env,
+      input: commits,
+    }).stdout;
+    const all = parseDiffOutput(output, { commitHeaders: true });
+    const some = parseDiffOutput(output, { commitHeaders: true, lines: KEYWORDS });
+    const expected = all.map((d) => ({ ...d, files: d.files.map((f) => ({ ...f, addedLines: f.addedLines.filter((l) => KEYWORDS.test(l.text)) })) }));
+    expect(summary(some)).toEqual(summary(expected));
+    const kept = some.flatMap((d) => d.files.flatMap((f) => f.addedLines.map((l) => `${f.path}:${l.line}:${l.text}`)));
+    expect(kept).toEqual(
+      expect.arrayContaining(["a.txt:5:new secret line", "d.txt:31:far password = 1", "b.txt:2:credential", "c.txt:2:++ token", "b.txt:3:merge token only"]),
+    );
+    // Added by the first commit, removed by the next: kept once.
+    expect(kept.filter((line) => line.includes("old token"))).toEqual(["a.txt:4:old token here"]);
+  });
+});
+
 describe("parseDiffPrefix", () => {
   it("gives the same diffs however the output is cut while git writes it", () => {
     const output = diffOutput();

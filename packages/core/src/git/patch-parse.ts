@@ -38,14 +38,33 @@ export class PatchScan {
     return this.pattern.test(this.output.toString("latin1", start, end));
   }
 
-  /** Whether the section `[start, end)` may hold a kept line: it has hunks and, for a pattern, it matches in them. */
+  /**
+   * Whether the section `[start, end)` may hold a kept line: it has hunks and, for a pattern, it matches in a run of
+   * lines that start with `+` there. Every added line does (`+` in a patch, all `+` in a combined one) and a match never
+   * spans lines (see `isAsciiPattern`), so no kept line is missed; removed lines, which are half of an edit, go untested.
+   */
   wants(start: number, end: number): boolean {
     if (this.pattern === null) return this.selection === "all";
     if (this.nextHunk < start) {
       const at = this.output.indexOf(NEWLINE_HUNK, start);
       this.nextHunk = at === -1 ? Number.MAX_SAFE_INTEGER : at + 1;
     }
-    return this.nextHunk < end && this.pattern.test(this.output.toString("latin1", this.nextHunk, end));
+    return this.nextHunk < end && this.plusLinesMatch(this.pattern, this.nextHunk, end);
+  }
+
+  /** Whether `pattern` matches in one of the runs of lines starting with `+` in `[from, end)`, which starts a line. */
+  private plusLinesMatch(pattern: RegExp, from: number, end: number): boolean {
+    const output = this.output;
+    for (let at = from; ;) {
+      const newline = output.indexOf(NEWLINE_PLUS, at);
+      if (newline === -1 || newline + 1 >= end) return false;
+      const runStart = newline + 1;
+      let lineStop = output.indexOf(0x0a, runStart);
+      while (lineStop !== -1 && lineStop + 1 < end && output[lineStop + 1] === 0x2b /* + */) lineStop = output.indexOf(0x0a, lineStop + 1);
+      const runEnd = lineStop === -1 || lineStop > end ? end : lineStop;
+      if (pattern.test(output.toString("latin1", runStart, runEnd))) return true;
+      at = runEnd;
+    }
   }
 
   /** Where the first section header line (`diff --git`, `--cc`, `--combined`) after position `from` starts, or `to`. */
@@ -190,6 +209,7 @@ function sectionPath(patch: Buffer, section: Section): string | null {
 
 const NEWLINE_DIFF = Buffer.from("\ndiff --");
 const NEWLINE_HUNK = Buffer.from("\n@@");
+const NEWLINE_PLUS = Buffer.from("\n+");
 const NEWLINE_BINARY = Buffer.from("\nBinary files ");
 const DIFF_GIT = Buffer.from("diff --git ");
 const DIFF_CC = Buffer.from("diff --cc ");
