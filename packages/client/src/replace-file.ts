@@ -114,12 +114,13 @@ export class WorkTreeWriter {
     // One descriptor on the pinned file serves the compare before the rename and the one right after it.
     const fd = openSync(link, "r");
     try {
-      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), fstatSync(fd))) {
+      const [pinned, written] = [fstatSync(fd), statSync(temp)];
+      // Nothing but the path's lstat between the check and the rename: an atomic save in that gap is replaced unseen.
+      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), pinned)) {
         rmSync(temp, { force: true });
         rmSync(link, { force: true });
         return false;
       }
-      const written = statSync(temp);
       renameSync(temp, path);
       const entry: Entry = { path, before: expected, written: content, link, fd: null, mode: 0, ino: written.ino, dev: written.dev };
       if (!readAll(fd).equals(expected)) {
@@ -216,11 +217,11 @@ export class WorkTreeWriter {
     }
     let keep = false;
     try {
-      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), fstatSync(fd))) {
+      const [pinned, written] = [fstatSync(fd), statSync(temp)];
+      if (!readAll(fd).equals(expected) || !sameFile(lstatOrNull(path), pinned)) {
         rmSync(temp, { force: true });
         return false;
       }
-      const written = statSync(temp);
       renameSync(temp, path);
       const after = readAll(fd);
       if (!after.equals(expected)) {
