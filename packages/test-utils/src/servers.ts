@@ -109,8 +109,9 @@ export async function startGitHttp(options: HttpOptions): Promise<HttpServer> {
       .join(""),
   );
   const socket = join(dir, "fcgiwrap.sock");
-  const fcgi = spawn("/usr/sbin/fcgiwrap", ["-c", "4", "-s", `unix:${socket}`], { stdio: ["ignore", "ignore", "pipe"] });
-  const fcgiServer = track(fcgi, "fcgiwrap");
+  // Its own process group: fcgiwrap's -c 4 workers outlive a parent stopped alone, so stop() signals the group.
+  const fcgi = spawn("/usr/sbin/fcgiwrap", ["-c", "4", "-s", `unix:${socket}`], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const fcgiServer = track(fcgi, "fcgiwrap", { group: true });
   await waitFor(() => {
     try {
       execFileSync("test", ["-S", socket]);
@@ -186,7 +187,8 @@ function safeRead(file: string): string {
   }
 }
 
-function track(child: ChildProcess, name: string): { stop: () => Promise<void>; log: () => string } {
+/** `group`: the child leads its own process group (spawned detached), and stop() signals all of it. */
+function track(child: ChildProcess, name: string, options: { group?: boolean } = {}): { stop: () => Promise<void>; log: () => string } {
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -196,14 +198,48 @@ function track(child: ChildProcess, name: string): { stop: () => Promise<void>; 
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      const signal = (name: NodeJS.Signals) => {
+        if (options.group === true && child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, name);
+          } catch {
+            // the group is gone already
+          }
+        } else child.kill(name);
+      };
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        signal("SIGTERM");
+        const timer = setTimeout(() => signal("SIGKILL"), 5000);
         await exited;
         clearTimeout(timer);
-      }
+      } else if (options.group === true) signal("SIGTERM"); // the leader died on its own: its workers may not have
+      if (options.group === true && child.pid !== undefined) await groupGone(child.pid);
     },
   };
+}
+
+/** Waits until no process of group `pgid` is left (SIGKILL after 5 s), so stop() returns with every worker gone. */
+async function groupGone(pgid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 5000;
+  while (alive()) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // gone just now
+      }
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Registers stop() with the running test when there is one; suites that start servers in beforeAll call stop(). */
